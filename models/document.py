@@ -1,0 +1,114 @@
+"""The output: one validated JSON document per input, and a summary per run.
+
+These models are the JSON format; ``schemas/`` holds the JSON Schema generated from them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from models.observation import BBox
+
+SCHEMA_VERSION = "1.0"
+
+Status = Literal["valid", "needs_review", "failed"]
+Origin = Literal["read", "blank", "derived", "corrected", "missing"]
+Number = int | float
+
+
+class SourceInfo(BaseModel):
+    path: str
+    sha256: str
+    media_type: str
+    pages: int | None = None
+
+
+class TemplateRef(BaseModel):
+    id: str
+    version: str
+
+
+class ReportInfo(BaseModel):
+    issuer: str | None = None
+    year: int | None = None
+
+
+class Cell(BaseModel):
+    """One template cell and the value the pipeline decided for it.
+
+    ``origin``: ``read`` (seen in the source), ``blank`` (empty in the source: 0), ``derived`` (a blank
+    total that the rules determine), ``corrected`` (seen, but the rules prove the reading wrong; ``raw``
+    keeps what was seen), ``missing`` (the source does not show this cell at all).
+    """
+
+    row_key: str
+    col_key: str
+    row_path: list[str]
+    col_path: list[str]
+    value: Number | None
+    raw: str | None = None
+    unit: str | None = None
+    origin: Origin
+    confidence: float
+    needs_review: bool
+    page: int | None = None
+    bbox: BBox | None = None
+
+
+class Table(BaseModel):
+    id: str
+    title: str
+    version: str
+    cells: list[Cell]
+
+
+class Check(BaseModel):
+    """One verdict of reconciliation, for a reviewer.
+
+    ``kind``: ``rule`` (a sum of the template, with expected and actual values), ``ambiguous`` (cells
+    whose value other equally good readings change, with those values), ``correction`` (a reading the
+    rules proved wrong), ``structure`` (a table or row that is missing or could not be placed).
+    """
+
+    kind: Literal["rule", "ambiguous", "correction", "structure"]
+    table: str
+    name: str
+    passed: bool
+    message: str
+    cells: list[list[str]] = Field(default_factory=list)
+    expected: Number | None = None
+    actual: Number | None = None
+    alternatives: list[Number | None] = Field(default_factory=list)
+
+
+class Document(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    source: SourceInfo
+    status: Status
+    error: str | None = None
+    template: TemplateRef | None = None
+    report: ReportInfo = Field(default_factory=ReportInfo)
+    tables: list[Table] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)
+    seconds: float | None = None
+
+
+class DocumentSummary(BaseModel):
+    source: str
+    output: str | None
+    status: Status
+    error: str | None = None
+    cells: int
+    cells_needing_review: int
+    failed_rules: int
+    seconds: float
+
+
+class RunSummary(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    started: str
+    finished: str
+    documents: list[DocumentSummary]
+    counts: dict[str, int]

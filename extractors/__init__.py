@@ -1,0 +1,1 @@
+"""Sources: one module per kind of input, each turning a document into ``Observations``."""

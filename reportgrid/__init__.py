@@ -1,0 +1,1 @@
+"""reportgrid: validated JSON from web pages, PDFs and scans of reports with known table layouts."""

@@ -1,0 +1,49 @@
+"""One document from file to ``Document``: extract, reconcile, and turn any failure into an error."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import time
+from pathlib import Path
+
+from extractors.base import ExtractionError, extract
+from models.document import Document, SourceInfo
+from reconcile import reconcile_document
+
+
+def _media_type(path: Path) -> str:
+    guessed, _ = mimetypes.guess_type(path.name)
+    return guessed or "application/octet-stream"
+
+
+def source_info(path: Path, pages: int | None = None, media_type: str | None = None) -> SourceInfo:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    return SourceInfo(
+        path=str(path), sha256=digest, media_type=media_type or _media_type(path), pages=pages
+    )
+
+
+def process_document(path: Path) -> Document:
+    """Never raises for bad input: a document that cannot be read comes back ``failed`` with its error."""
+    started = time.perf_counter()
+    try:
+        observations = extract(path)
+        document = reconcile_document(
+            observations, source_info(path, observations.pages, observations.media_type)
+        )
+    except ExtractionError as exc:
+        document = Document(source=_safe_source(path), status="failed", error=str(exc))
+    except Exception as exc:  # one bad document must not stop a run of thousands
+        document = Document(
+            source=_safe_source(path), status="failed", error=f"internal error: {type(exc).__name__}: {exc}"
+        )
+    document.seconds = round(time.perf_counter() - started, 3)
+    return document
+
+
+def _safe_source(path: Path) -> SourceInfo:
+    try:
+        return source_info(path)
+    except OSError:
+        return SourceInfo(path=str(path), sha256="", media_type=_media_type(path))

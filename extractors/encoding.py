@@ -1,0 +1,83 @@
+"""Bytes to text for web-page sources: UTF-8 (BOM or not), else GB18030, which covers GBK and GB2312.
+
+Chinese government sites still serve GBK pages, and a scraped text file carries no declaration, so the
+order of attempts matters: valid UTF-8 is almost never valid-looking GB18030 by accident, but the
+reverse is common. Binary content is refused here so each extractor reports it the same way.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from pathlib import Path
+
+from extractors.base import ExtractionError
+
+# Share of control or undecodable characters above which the bytes are not text.
+_MAX_GARBAGE_SHARE = 0.02
+_GB_ALIASES = {"gb2312", "gbk", "gb_2312", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "csgb2312", "hz-gb-2312"}
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, or an ExtractionError saying why they cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ExtractionError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
+
+
+def decode(data: bytes, name: str, declared: str | None = None) -> str:
+    """Decode a web page's bytes, trying a declared charset first; refuse binary content."""
+    if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ExtractionError(f"{name} is not a text document: it contains NUL bytes (binary data)")
+    text = _decode(data, declared)
+    if text is None:
+        text = data.decode("gb18030", errors="replace")
+    if _garbage_share(text) > _MAX_GARBAGE_SHARE:
+        raise ExtractionError(
+            f"{name} is not a text document: too many control or undecodable characters (binary data)"
+        )
+    return text
+
+
+def _decode(data: bytes, declared: str | None) -> str | None:
+    if data.startswith(codecs.BOM_UTF8):
+        return _try(data[len(codecs.BOM_UTF8) :], "utf-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _try(data, "utf-16")
+    for encoding in (_normalise(declared), "utf-8", "gb18030"):
+        if encoding:
+            text = _try(data, encoding)
+            if text is not None:
+                return text
+    return None
+
+
+def _normalise(declared: str | None) -> str | None:
+    if not declared:
+        return None
+    name = declared.strip().lower()
+    if name in _GB_ALIASES:
+        return "gb18030"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _try(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _garbage_share(text: str) -> float:
+    if not text:
+        return 0.0
+    bad = sum(
+        1
+        for ch in text
+        if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Cs", "Co") and ch not in "\t\n\r\f\v")
+    )
+    return bad / len(text)

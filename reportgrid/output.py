@@ -1,0 +1,142 @@
+"""Writing results: one JSON per document and ``run-summary.json``, each written atomically.
+
+A reader (or a crash) never sees a partial file under a final name: the JSON goes to a temporary file
+in the same folder, is flushed to disk, then renamed over the final name in one step.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from models.document import Document, DocumentSummary, RunSummary, SourceInfo, Status
+from reportgrid.pipeline import source_info
+
+SUMMARY_NAME = "run-summary.json"
+STATUSES: tuple[Status, ...] = ("valid", "needs_review", "failed")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` (UTF-8) so that it holds either the old or the whole new content."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            os.fchmod(handle.fileno(), 0o644)  # mkstemp's 0600 would hide results from other readers
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); folders cannot be opened this way everywhere."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def output_names(paths: Sequence[Path]) -> list[str]:
+    """The JSON file name for each input, unique within the run and the same on every run.
+
+    The stem is enough when it is unique (``hushan-2020.json``). Inputs that share a stem keep their
+    suffix (``x.txt.json``, ``x.html.json``); those that still clash take their folder path relative to
+    the inputs' common folder (``a__x.txt.json``). A name never takes ``run-summary.json``.
+    """
+    absolute = [path.resolve() for path in paths]
+    base = Path(os.path.commonpath([p.parent for p in absolute])) if absolute else Path()
+    ladders = [_name_ladder(path, base) for path in absolute]
+    names = [""] * len(paths)
+    taken = {SUMMARY_NAME.removesuffix(".json")}
+    unresolved = list(range(len(paths)))
+    for level in range(3):
+        groups: defaultdict[str, list[int]] = defaultdict(list)
+        for index in unresolved:
+            groups[ladders[index][level].lower()].append(index)
+        unresolved = []
+        for key, members in groups.items():
+            if len(members) == 1 and key not in taken:
+                names[members[0]] = ladders[members[0]][level]
+                taken.add(key)
+            else:
+                unresolved.extend(members)
+    for index in sorted(unresolved):
+        names[index] = _numbered(ladders[index][2], taken)
+    return [f"{name}.json" for name in names]
+
+
+def _name_ladder(path: Path, base: Path) -> tuple[str, str, str]:
+    relative = path.relative_to(base) if path.is_relative_to(base) else Path(path.name)
+    return path.stem, path.name, "__".join(relative.parts)
+
+
+def _numbered(name: str, taken: set[str]) -> str:
+    counter = 2
+    while f"{name}-{counter}".lower() in taken:
+        counter += 1
+    chosen = f"{name}-{counter}"
+    taken.add(chosen.lower())
+    return chosen
+
+
+def write_document(document: Document, out_dir: Path, name: str) -> Path:
+    path = out_dir / name
+    write_atomic(path, document.model_dump_json(indent=2) + "\n")
+    return path
+
+
+def failed_document(path: Path, error: str) -> Document:
+    """A document for an input that could not be processed at all, carrying the reason."""
+    try:
+        source = source_info(path)
+    except OSError:
+        source = SourceInfo(path=str(path), sha256="", media_type="application/octet-stream")
+    return Document(source=source, status="failed", error=error)
+
+
+def summarize(document: Document, output: Path | None) -> DocumentSummary:
+    """The run-summary line of one document: its status and what a reviewer has to look at."""
+    cells = [cell for table in document.tables for cell in table.cells]
+    return DocumentSummary(
+        source=document.source.path,
+        output=output.name if output is not None else None,
+        status=document.status,
+        error=document.error,
+        cells=len(cells),
+        cells_needing_review=sum(cell.needs_review for cell in cells),
+        failed_rules=sum(check.kind == "rule" and not check.passed for check in document.checks),
+        seconds=document.seconds or 0.0,
+    )
+
+
+def run_summary(documents: Sequence[DocumentSummary], started: datetime) -> RunSummary:
+    counts = Counter(doc.status for doc in documents)
+    return RunSummary(
+        started=started.isoformat(timespec="seconds"),
+        finished=now().isoformat(timespec="seconds"),
+        documents=list(documents),
+        counts={status: counts[status] for status in STATUSES},
+    )
+
+
+def write_summary(summary: RunSummary, out_dir: Path) -> Path:
+    path = out_dir / SUMMARY_NAME
+    write_atomic(path, summary.model_dump_json(indent=2) + "\n")
+    return path
+
+
+def now() -> datetime:
+    return datetime.now(UTC)

@@ -25,6 +25,9 @@ class Column(BaseModel):
     path: list[str]
     signed: bool = False
     money: bool = False
+    rarity: int = 0
+    """How unusual a number in this column is (0 = common). Only breaks ties between readings that fit
+    equally well; it never removes a doubt (``needs_review`` is decided without it)."""
 
 
 class Row(BaseModel):

@@ -1,0 +1,80 @@
+"""Reconciliation: fit a document's observations to a template and decide every cell.
+
+``reconcile_document`` is the whole step: lines from tokens, each template table fitted in every
+version of the report kind (the best-explained version wins, per table), a CP-SAT solve per table,
+then checks and the document's status.
+"""
+
+from __future__ import annotations
+
+from models.document import Check, Document, SourceInfo, TemplateRef
+from models.observation import Observations
+from models.template import Template, builtin_templates
+from reconcile.assemble import build_table, rule_checks
+from reconcile.evidence import TableEvidence
+from reconcile.lines import Line, to_lines
+from reconcile.report_meta import find_report_info
+from reconcile.segment import fit_table
+from reconcile.solver import solve_table
+
+
+def _fit_kind(templates: list[Template], lines: list[Line]) -> list[TableEvidence]:
+    """For each table of the kind, the best-fitting version's evidence (in template order)."""
+    anchors = {t.id: t.anchors for template in templates for t in template.tables}
+    chosen: list[TableEvidence] = []
+    for table_id in dict.fromkeys(t.id for template in templates for t in template.tables):
+        others = [a for other, values in anchors.items() if other != table_id for a in values]
+        candidates = [fit_table(template.table(table_id), lines, others) for template in templates]
+        chosen.append(max(candidates, key=lambda ev: (ev.score, ev.table.version)))
+    return chosen
+
+
+def _kinds() -> dict[str, list[Template]]:
+    kinds: dict[str, list[Template]] = {}
+    for template in builtin_templates():
+        kinds.setdefault(template.id, []).append(template)
+    return kinds
+
+
+def reconcile_document(observations: Observations, source: SourceInfo) -> Document:
+    lines = to_lines(observations.tokens)
+    fits = {kind: _fit_kind(templates, lines) for kind, templates in _kinds().items()}
+    kind = max(fits, key=lambda k: sum(ev.score for ev in fits[k] if ev.found))
+    evidences = fits[kind]
+    found = [ev for ev in evidences if ev.found]
+    if not found:
+        return Document(
+            source=source,
+            status="failed",
+            error="no report table found: the document does not look like a " + _kinds()[kind][0].name,
+        )
+    versions = [ev.table.version for ev in found]
+    template = next(t for t in _kinds()[kind] if t.version == max(set(versions), key=versions.count))
+    tables, checks = [], []
+    for evidence in evidences:
+        if not evidence.found:
+            checks.append(
+                Check(
+                    kind="structure",
+                    table=evidence.table.id,
+                    name="table_missing",
+                    passed=False,
+                    message=f"table {evidence.table.title} not found in the source",
+                )
+            )
+            continue
+        decision = solve_table(evidence)
+        rules = rule_checks(decision)
+        table, table_checks = build_table(evidence, decision, [c for c in rules if not c.passed])
+        tables.append(table)
+        checks.extend(rules + table_checks)
+    flagged = any(cell.needs_review for table in tables for cell in table.cells)
+    status = "valid" if not flagged and all(c.passed for c in checks) else "needs_review"
+    return Document(
+        source=source,
+        status=status,
+        template=TemplateRef(id=template.id, version=template.version),
+        report=find_report_info(observations.tokens, template),
+        tables=tables,
+        checks=checks,
+    )

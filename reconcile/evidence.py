@@ -1,0 +1,58 @@
+"""What reconciliation knows about one table before solving: the readings of each template row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from models.observation import Token
+from models.template import TableTemplate
+from reconcile.numbers import ParsedValue, parse_value
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One value token and how it parses."""
+
+    token: Token
+    parsed: ParsedValue
+
+    @classmethod
+    def of(cls, token: Token) -> Reading:
+        return cls(token, parse_value(token.text))
+
+
+@dataclass
+class RowEvidence:
+    """A template row as seen: its readings in order.
+
+    ``positioned``: the readings are exactly the row's cells, left to right (a grid source with every
+    cell kept). Otherwise only their order is known: empty cells may have vanished.
+    """
+
+    readings: list[Reading] = field(default_factory=list)
+    positioned: bool = False
+    label: Token | None = None
+
+
+@dataclass
+class TableEvidence:
+    """One template table fitted to a document: which rows were seen and what they hold."""
+
+    table: TableTemplate
+    rows: dict[str, RowEvidence] = field(default_factory=dict)
+    orphans: list[Token] = field(default_factory=list)
+    header_hits: int = 0
+    anchored: bool = False
+
+    @property
+    def score(self) -> float:
+        """How well this template version explains the document's table (to choose between versions)."""
+        overflow = sum(
+            max(0, len(ev.readings) - len(self.table.section_of(key).columns))
+            for key, ev in self.rows.items()
+        )
+        return 10 * len(self.rows) + 2 * self.header_hits - 5 * len(self.orphans) - 5 * overflow
+
+    @property
+    def found(self) -> bool:
+        return bool(self.rows)

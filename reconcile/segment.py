@@ -1,0 +1,137 @@
+"""Fit a stream of lines to one template table: which readings belong to which row.
+
+Rows are found by their labels (fuzzy, in template order), never by counting lines, so an extra
+publisher row, a wrapped label or a continuation page does not shift anything.
+"""
+
+from __future__ import annotations
+
+from models.observation import Token
+from models.template import Row, TableTemplate
+from reconcile.evidence import Reading, RowEvidence, TableEvidence
+from reconcile.labels import contains_phrase, core, is_continuation, label_score, parse_label
+from reconcile.lines import Line
+
+ROW_MATCH = 80.0
+GROUP_MATCH = 85.0
+
+
+class _Fitter:
+    def __init__(self, table: TableTemplate, other_anchors: list[str]) -> None:
+        self.table = table
+        self.other_anchors = other_anchors
+        self.rows = table.rows
+        self.evidence = TableEvidence(table)
+        self.current: Row | None = None
+        self.pending = ""
+        self.header_cores = {core(label) for label in table.column_labels}
+        self.unlabelled = next((row for row in self.rows if not row.path), None)
+
+    def is_own_anchor(self, text: str) -> bool:
+        return any(contains_phrase(text, anchor) for anchor in self.table.anchors)
+
+    def is_other_anchor(self, text: str) -> bool:
+        return any(contains_phrase(text, anchor) for anchor in self.other_anchors)
+
+    def best_row(self, text: str) -> tuple[Row | None, float]:
+        index = self.rows.index(self.current) if self.current in self.rows else -1
+        best, best_score = None, 0.0
+        for position, row in enumerate(self.rows):
+            if not row.path:
+                continue
+            score = max(label_score(text, label) for label in [row.label, *row.aliases])
+            if position > index:
+                score += 2
+            if row.key in self.evidence.rows:
+                score -= 8
+            if score > best_score:
+                best, best_score = row, score
+        return best, best_score
+
+    def is_header(self, text: str) -> bool:
+        parsed = parse_label(text)
+        return not parsed.enumerator and parsed.core in self.header_cores
+
+    def is_group(self, text: str) -> bool:
+        return any(label_score(text, group) >= GROUP_MATCH for group in self.table.group_labels)
+
+    def enter(self, row: Row, token: Token) -> None:
+        self.current, self.pending = row, ""
+        self.evidence.rows.setdefault(row.key, RowEvidence(label=token))
+
+    def take_label(self, token: Token) -> None:
+        """Update the current row from one label token."""
+        text = token.text
+        if self.is_own_anchor(text):
+            self.current, self.pending = None, ""
+            return
+        if self.is_header(text):
+            self.evidence.header_hits += 1
+            self.pending = ""
+            return
+        row, score = self.best_row(text)
+        if row is not None and score >= ROW_MATCH:
+            self.enter(row, token)
+            return
+        if self.is_group(text):
+            self.current, self.pending = None, ""
+            return
+        if self.current is not None and is_continuation(text, self.current.label):
+            return
+        if self.pending:
+            joined = self.pending + text
+            self.pending = ""
+            if self.is_header(joined):
+                self.evidence.header_hits += 1
+                return
+            row, score = self.best_row(joined)
+            if row is not None and score >= ROW_MATCH:
+                self.enter(row, token)
+                return
+        self.pending = text
+
+    def take_values(self, values: list[Reading], grid: bool) -> None:
+        row = self.current or self.unlabelled
+        if row is None:
+            self.evidence.orphans.extend(r.token for r in values if r.parsed.kind != "blank")
+            return
+        evidence = self.evidence.rows.setdefault(row.key, RowEvidence())
+        width = len(self.table.section_of(row.key).columns)
+        if grid and len(values) == width and not evidence.readings:
+            evidence.readings = list(values)
+            evidence.positioned = True
+        elif grid:
+            evidence.readings.extend(r for r in values if r.token.text.strip())
+            evidence.positioned = False
+        else:
+            evidence.readings.extend(values)
+        if grid:
+            self.current = None
+
+
+def fit_table(table: TableTemplate, lines: list[Line], other_anchors: list[str]) -> TableEvidence:
+    """Walk the lines once; the table is active from its anchor (its title) to another table's anchor.
+
+    Without its anchor, a table becomes active at the first label that matches one of its rows well.
+    """
+    fitter = _Fitter(table, other_anchors)
+    has_anchor = any(fitter.is_own_anchor(t.text) for line in lines for t in line.labels)
+    active = False
+    for line in lines:
+        for token in line.labels:
+            text = token.text
+            if fitter.is_own_anchor(text):
+                active = True
+                fitter.evidence.anchored = True
+            elif fitter.is_other_anchor(text):
+                if active:
+                    active = False
+                    fitter.current = None
+                continue
+            elif not active and not has_anchor and fitter.best_row(text)[1] >= 95:
+                active = True
+            if active:
+                fitter.take_label(token)
+        if active and line.values:
+            fitter.take_values(line.values, line.grid)
+    return fitter.evidence

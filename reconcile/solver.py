@@ -1,0 +1,292 @@
+"""Decide every cell of one table with CP-SAT: place the readings, hold the sums, and prove what is certain.
+
+The model: each reading of a row goes to one cell (order kept; a grid source fixes the cell), empty
+cells are 0 except totals, which the rules determine. Every rule is a soft equation; the solver
+minimises broken rules, then corrections of doubtful (low-confidence OCR) readings. A cell is certain
+only when no other optimal solution gives it another value — that is checked, cell by cell, by asking
+the solver for a counter-example; a cell with one gets ``needs_review``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from models.template import CellKey, TableTemplate
+from reconcile.evidence import Reading, RowEvidence, TableEvidence
+
+CERTAIN = 0.9
+"""Readings at or above this confidence (a text layer, HTML, a confident OCR read) are never rewritten."""
+VIOLATION_COST = 1000
+DROP_COST = 3000
+UNFILLED_TOTAL_COST = 10
+"""A blank total whose rule makes it non-zero is allowed (publishers do leave totals blank) but is the
+less likely reading of a flattened row: where a printed number can be read as that total, prefer it."""
+
+
+TIE_BREAK_SPAN = 10_000
+"""The objective is fit × TIE_BREAK_SPAN + tie-break: column rarity only chooses among equal fits."""
+
+
+def correction_cost(confidence: float) -> int:
+    """Cheaper than breaking a rule, dearer the surer the reading was."""
+    return 100 + round(600 * max(0.0, min(confidence, 1.0)))
+
+
+@dataclass
+class CellDecision:
+    value: int | float | None
+    reading: Reading | None
+    origin: str
+    needs_review: bool
+    alternatives: list[int | float] = field(default_factory=list)
+
+
+@dataclass
+class TableDecision:
+    table: TableTemplate
+    cells: dict[CellKey, CellDecision]
+    violated: set[str]
+    dropped: dict[str, list[Reading]]
+
+
+@dataclass
+class _RowPlacement:
+    """Literals saying which reading sits in which cell of an order-only row."""
+
+    at: dict[tuple[int, int], cp_model.IntVar]
+    dropped: dict[int, cp_model.IntVar]
+
+
+class _TableModel:
+    def __init__(self, evidence: TableEvidence) -> None:
+        self.evidence = evidence
+        self.table = evidence.table
+        self.model = cp_model.CpModel()
+        numbers = [
+            r.parsed for ev in evidence.rows.values() for r in ev.readings if r.parsed.kind == "number"
+        ]
+        self.scale = 10 ** min(4, max((p.decimals for p in numbers), default=0))
+        self.bound = 2 * sum(abs(p.scaled(self.scale)) for p in numbers) + 1000 * self.scale
+        self.values: dict[CellKey, cp_model.IntVar] = {}
+        for spec in self.table.cells:
+            low = -self.bound if spec.column.signed else 0
+            self.values[spec.key] = self.model.new_int_var(low, self.bound, f"v{spec.key}")
+        self.costs: list[tuple[int, cp_model.IntVar]] = []
+        self.tie_breaks: list[tuple[int, cp_model.IntVar]] = []
+        self.reading_vars: dict[int, cp_model.IntVar] = {}
+        self.corrections: dict[int, cp_model.IntVar] = {}
+        self.placements: dict[str, _RowPlacement] = {}
+        self.fixed: set[CellKey] = set()
+        self.violations: dict[str, cp_model.IntVar] = {}
+
+    def reading_value(self, reading: Reading) -> cp_model.LinearExprT:
+        """The value a number reading stands for: fixed when certain, correctable when doubtful."""
+        read = reading.parsed.scaled(self.scale)
+        if reading.token.confidence >= CERTAIN:
+            return read
+        key = id(reading)
+        if key not in self.reading_vars:
+            var = self.model.new_int_var(-self.bound, self.bound, "w")
+            corrected = self.model.new_bool_var("corrected")
+            self.model.add(var == read).only_enforce_if(corrected.Not())
+            self.model.add(var != read).only_enforce_if(corrected)
+            self.reading_vars[key] = var
+            self.corrections[key] = corrected
+            self.costs.append((correction_cost(reading.token.confidence), corrected))
+        return self.reading_vars[key]
+
+    def put(self, cell: CellKey, reading: Reading | None, when: list[cp_model.IntVar]) -> None:
+        """Constrain a cell to hold ``reading`` (None: the cell is empty) whenever ``when`` holds."""
+        value = self.values[cell]
+        derivable = cell in self.table.derivable
+        if reading is None or reading.parsed.kind == "blank":
+            if not derivable:
+                self.model.add(value == 0).only_enforce_if(when)
+                return
+            unfilled = self.model.new_bool_var(f"unfilled total {cell}")
+            self.model.add(value == 0).only_enforce_if([*when, unfilled.Not()])
+            self.costs.append((UNFILLED_TOTAL_COST, unfilled))
+        elif reading.parsed.kind == "number":
+            self.model.add(value == self.reading_value(reading)).only_enforce_if(when)
+
+    def add_row(self, row_key: str, evidence: RowEvidence) -> None:
+        columns = self.table.section_of(row_key).columns
+        cells = [(row_key, column.key) for column in columns]
+        readings = evidence.readings
+        if evidence.positioned:
+            for cell, reading in zip(cells, readings, strict=True):
+                self.put(cell, reading, [])
+                certain = reading.parsed.kind == "number" and reading.token.confidence >= CERTAIN
+                if certain or (reading.parsed.kind == "blank" and cell not in self.table.derivable):
+                    self.fixed.add(cell)
+            return
+        if not readings:
+            for cell in cells:
+                self.put(cell, None, [])
+                if cell not in self.table.derivable:
+                    self.fixed.add(cell)
+            return
+        self.placements[row_key] = self.place_in_order(cells, readings)
+
+    def place_in_order(self, cells: list[CellKey], readings: list[Reading]) -> _RowPlacement:
+        n, k = len(cells), len(readings)
+        model = self.model
+        at: dict[tuple[int, int], cp_model.IntVar] = {}
+        dropped: dict[int, cp_model.IntVar] = {}
+        positions = []
+        for i in range(k):
+            choices = range(n) if k > n else range(i, n - k + i + 1)
+            for j in choices:
+                at[i, j] = model.new_bool_var(f"x{i},{j}")
+            literals = [at[i, j] for j in choices]
+            if k > n:
+                dropped[i] = model.new_bool_var(f"drop{i}")
+                literals.append(dropped[i])
+                self.costs.append((DROP_COST, dropped[i]))
+            model.add_exactly_one(literals)
+            position = model.new_int_var(0, n - 1, f"p{i}")
+            model.add(position == sum(j * at[i, j] for j in choices)).only_enforce_if(
+                dropped[i].Not() if i in dropped else []
+            )
+            positions.append(position)
+        for i in range(k - 1):
+            for later in range(i + 1, k if dropped else i + 2):
+                guards = [dropped[x].Not() for x in (i, later) if x in dropped]
+                model.add(positions[later] > positions[i]).only_enforce_if(guards)
+        for j, cell in enumerate(cells):
+            here = [at[i, j] for i in range(k) if (i, j) in at]
+            rarity = self.table.cell_map[cell].column.rarity
+            for i in range(k):
+                if (i, j) in at:
+                    self.put(cell, readings[i], [at[i, j]])
+                    if rarity and readings[i].parsed.kind == "number" and readings[i].parsed.value:
+                        self.tie_breaks.append((rarity, at[i, j]))
+            empty = model.new_bool_var(f"empty{j}")
+            model.add(sum(here) == 0).only_enforce_if(empty)
+            model.add(sum(here) == 1).only_enforce_if(empty.Not())
+            self.put(cell, None, [empty])
+        return _RowPlacement(at, dropped)
+
+    def add_rules(self) -> None:
+        for inst in self.table.rule_instances:
+            broken = self.model.new_bool_var(f"broken {inst.name}")
+            lhs = sum(self.values[c] for c in inst.lhs)
+            rhs = sum(self.values[c] for c in inst.rhs)
+            self.model.add(lhs == rhs).only_enforce_if(broken.Not())
+            self.violations[inst.name] = broken
+            self.costs.append((VIOLATION_COST, broken))
+
+
+def _solver() -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20.0
+    return solver
+
+
+def solve_table(evidence: TableEvidence) -> TableDecision:
+    built = _TableModel(evidence)
+    for row in built.table.rows:
+        if row.key in evidence.rows:
+            built.add_row(row.key, evidence.rows[row.key])
+    built.add_rules()
+    model = built.model
+    objective = sum(cost * literal for cost, literal in built.costs)
+    tie_break = sum(cost * literal for cost, literal in built.tie_breaks)
+    model.minimize(TIE_BREAK_SPAN * objective + tie_break)
+    solver = _solver()
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise RuntimeError(
+            f"table {built.table.id}: the solver found no assignment ({solver.status_name(status)})"
+        )
+    optimum = solver.value(objective)
+    best = {cell: solver.value(var) for cell, var in built.values.items()}
+    violated = {name for name, lit in built.violations.items() if solver.boolean_value(lit)}
+    occupant = _occupants(built, solver)
+    corrected = {key for key, lit in built.corrections.items() if solver.boolean_value(lit)}
+    dropped = {
+        row_key: [
+            evidence.rows[row_key].readings[i]
+            for i, lit in placement.dropped.items()
+            if solver.boolean_value(lit)
+        ]
+        for row_key, placement in built.placements.items()
+    }
+    dropped = {key: readings for key, readings in dropped.items() if readings}
+
+    seen_rows = set(evidence.rows)
+    alternatives, unsure = _alternatives(built, optimum, best, seen_rows)
+    cells: dict[CellKey, CellDecision] = {}
+    for spec in built.table.cells:
+        key = spec.key
+        row_key = spec.row.key
+        if row_key not in seen_rows:
+            cells[key] = CellDecision(None, None, "missing", True)
+            continue
+        reading = occupant.get(key)
+        value = best[key] / built.scale if built.scale > 1 else best[key]
+        origin = _origin(reading, key in built.table.derivable, corrected)
+        alts = sorted(alternatives.get(key, set()) - {best[key]})
+        alt_values = [a / built.scale if built.scale > 1 else a for a in alts]
+        needs_review = bool(alts) or key in unsure or row_key in dropped
+        if origin == "corrected" and reading is not None and reading.parsed.kind == "unreadable" and alts:
+            value = None
+        cells[key] = CellDecision(value, reading, origin, needs_review, alt_values)
+    return TableDecision(built.table, cells, violated, dropped)
+
+
+def _origin(reading: Reading | None, derivable: bool, corrected: set[int]) -> str:
+    if reading is None or reading.parsed.kind == "blank":
+        return "derived" if derivable else "blank"
+    if reading.parsed.kind == "unreadable" or id(reading) in corrected:
+        return "corrected"
+    return "read"
+
+
+def _occupants(built: _TableModel, solver: cp_model.CpSolver) -> dict[CellKey, Reading]:
+    """Which reading each cell holds in the chosen solution."""
+    out: dict[CellKey, Reading] = {}
+    for row_key, evidence in built.evidence.rows.items():
+        columns = built.table.section_of(row_key).columns
+        if evidence.positioned:
+            for column, reading in zip(columns, evidence.readings, strict=True):
+                out[row_key, column.key] = reading
+        elif row_key in built.placements:
+            for (i, j), literal in built.placements[row_key].at.items():
+                if solver.boolean_value(literal):
+                    out[row_key, columns[j].key] = evidence.readings[i]
+    return out
+
+
+def _alternatives(
+    built: _TableModel, optimum: int, best: dict[CellKey, int], seen_rows: set[str]
+) -> tuple[dict[CellKey, set[int]], set[CellKey]]:
+    """Per cell, the values other optimal solutions give it; and the cells the solver could not settle."""
+    model = built.model
+    objective = sum(cost * literal for cost, literal in built.costs)
+    model.clear_objective()
+    model.add(objective <= optimum)
+    checkable = [key for key in built.values if key[0] in seen_rows and key not in built.fixed]
+    found: dict[CellKey, set[int]] = {}
+    unsure: set[CellKey] = set()
+    solver = _solver()
+    for key in checkable:
+        if key in found:
+            continue
+        differs = model.new_bool_var(f"differs {key}")
+        model.add(built.values[key] != best[key]).only_enforce_if(differs)
+        model.clear_assumptions()
+        model.add_assumptions([differs])
+        status = solver.solve(model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            for other in checkable:
+                value = solver.value(built.values[other])
+                if value != best[other]:
+                    found.setdefault(other, {best[other]}).add(value)
+        elif status != cp_model.INFEASIBLE:
+            unsure.add(key)
+    model.clear_assumptions()
+    return found, unsure

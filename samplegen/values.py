@@ -204,3 +204,11 @@ def _printed(
     if column.money and isinstance(value, int):
         return f"{value}元"
     return str(value)
+
+
+def parse_printed(text: str) -> int | float | None:
+    """The number a printed cell shows ("+8" -> 8, "251000元" -> 251000); None for a blank or marker."""
+    number = text.strip().removesuffix("元").removeprefix("+")
+    if number in ("", "/", "-"):
+        return None
+    return float(number) if "." in number else int(number)

@@ -1,0 +1,36 @@
+"""Opening a PDF with pdfium, turning its failures into clear ``ExtractionError`` messages.
+
+pdfium tries the empty user password itself, so a PDF encrypted only against copying or printing
+(common for government reports) opens like any other; one that needs a password to be read does not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from extractors.base import ExtractionError
+
+_PASSWORD_ERRORS = (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY)
+
+
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    """The document, or ExtractionError saying why it cannot be read."""
+    if not path.is_file():
+        raise ExtractionError(f"{path.name}: no such file")
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if b"%PDF-" not in head:
+        raise ExtractionError(f"{path.name} is not a PDF: no %PDF- header")
+    try:
+        document = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        if pdfium_c.FPDF_GetLastError() in _PASSWORD_ERRORS or "password" in str(exc).lower():
+            raise ExtractionError(f"{path.name}: encrypted PDF: a password is needed") from exc
+        raise ExtractionError(f"{path.name} is damaged and cannot be read as a PDF: {exc}") from exc
+    if len(document) == 0:
+        document.close()
+        raise ExtractionError(f"{path.name} is damaged or empty: no pages")
+    return document

@@ -1,0 +1,76 @@
+"""Pages without a usable text layer: how much of them is a picture, and reading them through OCR.
+
+Such a page is rendered by pdfium at 200 dpi (BGR uint8, as OpenCV reads images) and handed to the scan
+path (``extractors.scan.observe_pages``), whose pixel boxes are brought back to points in the display
+frame by the render scale and the CropBox offset (pdfium renders the CropBox). The scan path numbers
+its tables from its own zero; they are renumbered after the document's tables so far.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from extractors.pdf_geometry import PageFrame
+from models.observation import GridPosition, Token
+
+RENDER_DPI = 200
+_SCALE = RENDER_DPI / 72
+
+Observe = Callable[..., list[Token]]
+
+
+def image_cover(page: pdfium.PdfPage, frame: PageFrame) -> float:
+    """Share of the page covered by its largest image (0.0 when it has none)."""
+    width, height = frame.size
+    largest = 0.0
+    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        x0, y0, x1, y1 = frame.user_box(image.get_pos())
+        visible = (min(x1, width) - max(x0, 0.0)) * (min(y1, height) - max(y0, 0.0))
+        largest = max(largest, visible)
+    return largest / (width * height) if width > 0 and height > 0 else 0.0
+
+
+def load_observer() -> tuple[Observe | None, str | None]:
+    """The scan path's ``observe_pages``, or None and the reason it cannot be used."""
+    try:
+        from extractors.scan import observe_pages
+    except ImportError as exc:
+        return None, f"OCR unavailable: {exc}"
+    return observe_pages, None
+
+
+def render(page: pdfium.PdfPage) -> np.ndarray:
+    bitmap = page.render(scale=_SCALE)
+    try:
+        return np.array(bitmap.to_numpy()[:, :, :3])
+    finally:
+        bitmap.close()
+
+
+def ocr_page(
+    page: pdfium.PdfPage, frame: PageFrame, number: int, first_table: int, observe: Observe
+) -> list[Token]:
+    """OCR tokens of one page, boxes in points of the display frame, tables numbered from first_table."""
+    image = render(page)
+    offset_x, offset_y, _, _ = frame.user_box(page.get_cropbox())
+    tables: dict[int, int] = {}
+    tokens = []
+    for token in observe([image], first_page=number):
+        update: dict[str, object] = {"page": number}
+        if token.bbox is not None:
+            x0, y0, x1, y1 = token.bbox
+            update["bbox"] = (
+                x0 / _SCALE + offset_x,
+                y0 / _SCALE + offset_y,
+                x1 / _SCALE + offset_x,
+                y1 / _SCALE + offset_y,
+            )
+        if token.grid is not None:
+            table = tables.setdefault(token.grid.table, first_table + len(tables))
+            update["grid"] = GridPosition(**{**token.grid.model_dump(), "table": table})
+        tokens.append(token.model_copy(update=update))
+    return tokens

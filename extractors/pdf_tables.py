@@ -1,0 +1,160 @@
+"""Ruled tables of a PDF page: camelot's lattice grid, with merged cells resolved into spans.
+
+camelot (2.x, no ghostscript) finds the grid; its ``vector`` engine reads the ruling lines straight
+from the page's drawing operators, which is exact for PDFs written by Word or WPS and needs no
+rendering. Only when the vector pass sees ruling but builds no grid (borders it cannot read as lines)
+does the page go through the ``raster`` engine, rendered by pdfium at a modest resolution.
+
+camelot marks, per cell, which of its four sides are ruled; a merged cell is a run of grid slots with
+no rule between them. Those runs become one ``GridCell`` with its rowspan/colspan, so the reader sees
+one cell at the span's top-left slot instead of a text cell followed by empty ones. Text is not taken
+from camelot: the caller fills cells from pdfium's characters by position.
+"""
+
+from __future__ import annotations
+
+import warnings
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import playa
+from camelot.parsers import Lattice
+from camelot.utils import get_image_char_and_text_objects, get_page_layout
+
+from extractors.pdf_geometry import BBox, PageFrame
+
+RASTER_RESOLUTION = 150  # dpi for the raster fallback; ruling lines survive it, it costs a quarter of 300
+
+
+@dataclass(frozen=True)
+class GridCell:
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    bbox: BBox
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One ruled table in the display frame: slot edges top-down/left-right and its (merged) cells."""
+
+    bbox: BBox
+    row_edges: list[float]
+    col_edges: list[float]
+    cells: list[GridCell]
+    owner: list[list[int]]  # slot (row, col) -> index into cells
+
+    def cell_index_at(self, x: float, y: float) -> int | None:
+        """The cell under a point, or None when the point is outside the grid."""
+        row = bisect_right(self.row_edges, y) - 1
+        col = bisect_right(self.col_edges, x) - 1
+        if 0 <= row < len(self.owner) and 0 <= col < len(self.owner[0]):
+            return self.owner[row][col]
+        return None
+
+
+class _KeepSparseLattice(Lattice):
+    """Lattice that keeps grids whose cells are mostly empty: a table left blank is still a table.
+
+    camelot drops grids that are 90% whitespace as ruling noise; a report table with blank cells (and
+    every slot hidden under a merged cell counts as blank) can be that empty. Only a single-slot frame
+    (a page border) is dropped here.
+    """
+
+    def _reject_table(self, table: Any) -> bool:
+        return len(table.rows) < 2 and len(table.cols) < 2
+
+
+@dataclass
+class PageGrids:
+    grids: list[Grid]
+    note: str | None = None
+
+
+def find_grids(path: Path, frames: dict[int, PageFrame]) -> Iterator[tuple[int, PageGrids]]:
+    """Ruled grids for each requested page (1-based numbers), in page order, top to bottom.
+
+    A page camelot cannot read yields no grids and a note saying why; the caller still has the page's
+    characters.
+    """
+    vector = _KeepSparseLattice(backend="pdfium", engine="vector")
+    raster = _KeepSparseLattice(backend="pdfium", engine="raster", resolution=RASTER_RESOLUTION)
+    try:
+        pdf = playa.open(path, space="page", password="")
+    except Exception as exc:  # playa raises many types for damaged files; the pages are still readable
+        for number in sorted(frames):
+            yield number, PageGrids([], f"page {number}: ruled tables not read: {exc}")
+        return
+    with pdf:
+        for number in sorted(frames):
+            try:
+                tables = _page_tables(pdf, path, number, vector, raster)
+            except Exception as exc:  # a damaged page must not lose the rest of the document
+                yield number, PageGrids([], f"page {number}: ruled tables not read: {exc}")
+                continue
+            grids = [_grid(table, frames[number]) for table in tables]
+            grids.sort(key=lambda grid: (grid.bbox[1], grid.bbox[0]))
+            yield number, PageGrids(grids)
+
+
+def _page_tables(pdf: Any, path: Path, number: int, vector: Lattice, raster: Lattice) -> list[Any]:
+    layout, dimensions = get_page_layout(pdf.pages[number - 1])
+    images, _, horizontal_text, vertical_text = get_image_char_and_text_objects(layout)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        args = (str(path), layout, dimensions, number, images, horizontal_text, vertical_text, "")
+        vector.prepare_page_parse(*args, layout_kwargs={})
+        tables = vector.extract_tables()
+        if tables or not (vector.horizontal_segments and vector.vertical_segments):
+            return tables
+        raster.prepare_page_parse(*args, layout_kwargs={})
+        return raster.extract_tables()
+
+
+def _grid(table: Any, frame: PageFrame) -> Grid:
+    """camelot table (page space, y up) -> Grid in the display frame with merged cells resolved."""
+    flags = [[(cell.right, cell.bottom) for cell in row] for row in table.cells]
+    x0, y0, x1, y1 = frame.layout_box(*table._bbox)
+    col_edges = [float(table.cols[0][0])] + [float(right) for _, right in table.cols]
+    row_edges = [frame.layout_y(top) for top, _ in table.rows] + [frame.layout_y(table.rows[-1][1])]
+    spans = list(merge_slots(flags))
+    owner = [[-1] * len(table.cols) for _ in table.rows]
+    cells: list[GridCell] = []
+    for index, (row, col, rowspan, colspan) in enumerate(spans):
+        for r in range(row, row + rowspan):
+            for c in range(col, col + colspan):
+                owner[r][c] = index
+        box = (col_edges[col], row_edges[row], col_edges[col + colspan], row_edges[row + rowspan])
+        cells.append(GridCell(row, col, rowspan, colspan, box))
+    return Grid(bbox=(x0, y0, x1, y1), row_edges=row_edges, col_edges=col_edges, cells=cells, owner=owner)
+
+
+def merge_slots(flags: list[list[tuple[bool, bool]]]) -> Iterator[tuple[int, int, int, int]]:
+    """Rectangles (row, col, rowspan, colspan) of slots not separated by a rule, in row-major order.
+
+    ``flags[r][c]`` is (ruled on the right, ruled at the bottom). Each unclaimed slot grows right
+    while no rule stands on its right, then down while no rule runs under the whole width; the result
+    is always a partition into rectangles, even when a rule is missing where it should not be.
+    """
+    rows, cols = len(flags), len(flags[0]) if flags else 0
+    claimed = [[False] * cols for _ in range(rows)]
+    for row in range(rows):
+        for col in range(cols):
+            if claimed[row][col]:
+                continue
+            last_col = col
+            while last_col + 1 < cols and not flags[row][last_col][0] and not claimed[row][last_col + 1]:
+                last_col += 1
+            last_row = row
+            while last_row + 1 < rows and all(
+                not flags[last_row][c][1] and not claimed[last_row + 1][c] for c in range(col, last_col + 1)
+            ):
+                last_row += 1
+            for r in range(row, last_row + 1):
+                for c in range(col, last_col + 1):
+                    claimed[r][c] = True
+            yield row, col, last_row - row + 1, last_col - col + 1

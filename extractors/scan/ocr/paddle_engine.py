@@ -1,0 +1,168 @@
+"""PaddleOCR 3.x on onnxruntime with the PP-OCRv6 small models that the rapidocr wheel ships.
+
+PaddleOCR's own default downloads its models; here it reads local model folders instead, built once
+from the ONNX files inside the rapidocr wheel: ``inference.onnx`` plus the ``inference.yml`` PaddleX
+expects (preprocessing as rapidocr runs these models; the recogniser's character list is taken from
+the ONNX metadata key ``character``). Nothing is downloaded and no paddlepaddle is needed.
+
+Installed with ``pip install --no-deps paddleocr paddlex`` plus the few libraries they really use (see
+the ``paddle`` extra in pyproject.toml): paddlex pins ``opencv-contrib-python==4.10.0.84``, whose
+``cv2/`` folder would overwrite opencv-python-headless's. PaddleX checks for that distribution by name
+before it imports ``cv2``; the detection and recognition code it runs uses only functions that
+opencv-python-headless has, so while the models load, the check is answered with the installed cv2.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import onnxruntime
+import rapidocr
+import yaml
+
+from extractors.scan.ocr.base import TextLine
+
+DET_MODEL = "PP-OCRv6_small_det"
+REC_MODEL = "PP-OCRv6_small_rec"
+_WHEEL_FILES = {DET_MODEL: "PP-OCRv6_det_small.onnx", REC_MODEL: "PP-OCRv6_rec_small.onnx"}
+_OPENCV_CONTRIB = "opencv-contrib-python"
+
+
+def _det_config() -> dict[str, Any]:
+    return {
+        "Global": {"model_name": DET_MODEL},
+        "PreProcess": {
+            "transform_ops": [
+                {"DecodeImage": {"channel_first": False, "img_mode": "BGR"}},
+                {"DetLabelEncode": None},
+                {"DetResizeForTest": {"limit_side_len": 736, "limit_type": "min"}},
+                {
+                    "NormalizeImage": {
+                        "mean": [0.5, 0.5, 0.5],
+                        "std": [0.5, 0.5, 0.5],
+                        "scale": "1./255.",
+                        "order": "hwc",
+                    }
+                },
+                {"ToCHWImage": None},
+                {"KeepKeys": {"keep_keys": ["image", "shape", "polys", "ignore_tags"]}},
+            ]
+        },
+        "PostProcess": {
+            "name": "DBPostProcess",
+            "thresh": 0.3,
+            "box_thresh": 0.5,
+            "max_candidates": 1000,
+            "unclip_ratio": 1.6,
+        },
+    }
+
+
+def _rec_config(onnx_file: Path) -> dict[str, Any]:
+    session = onnxruntime.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
+    characters = session.get_modelmeta().custom_metadata_map["character"].splitlines()
+    return {
+        "Global": {"model_name": REC_MODEL},
+        "PreProcess": {
+            "transform_ops": [
+                {"DecodeImage": {"channel_first": False, "img_mode": "BGR"}},
+                {"MultiLabelEncode": {"gtc_encode": "NRTRLabelEncode"}},
+                {"RecResizeImg": {"image_shape": [3, 48, 320]}},
+                {"KeepKeys": {"keep_keys": ["image", "label_ctc", "label_gtc", "length", "valid_ratio"]}},
+            ]
+        },
+        "PostProcess": {"name": "CTCLabelDecode", "character_dict": characters},
+    }
+
+
+def model_root() -> Path:
+    """Where the model folders live: $REPORTGRID_CACHE or ~/.cache/reportgrid, per rapidocr version."""
+    base = Path(os.environ.get("REPORTGRID_CACHE") or Path.home() / ".cache" / "reportgrid")
+    return base / f"paddle-onnx-rapidocr-{importlib.metadata.version('rapidocr')}"
+
+
+def build_model_dirs(root: Path) -> dict[str, Path]:
+    """PaddleX model folders (inference.onnx + inference.yml) for the two models; reused when present."""
+    wheel_models = Path(rapidocr.__file__).parent / "models"
+    folders = {}
+    for name, filename in _WHEEL_FILES.items():
+        folder = root / name
+        source = wheel_models / filename
+        if not (folder / "inference.yml").exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / "inference.onnx"
+            if not target.exists():
+                target.symlink_to(source)
+            config = _det_config() if name == DET_MODEL else _rec_config(source)
+            staging = folder / "inference.yml.tmp"
+            staging.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+            staging.replace(folder / "inference.yml")
+        folders[name] = folder
+    return folders
+
+
+@contextlib.contextmanager
+def _headless_opencv_accepted() -> Iterator[None]:
+    """While PaddleX loads, report the installed cv2 as the opencv-contrib-python it asks for by name."""
+    real_version = importlib.metadata.version
+
+    def version(name: str) -> str:
+        if name == _OPENCV_CONTRIB:
+            return cv2.__version__
+        return real_version(name)
+
+    importlib.metadata.version = version
+    try:
+        yield
+    finally:
+        importlib.metadata.version = real_version
+
+
+class PaddleOcrEngine:
+    """paddleocr's OCR pipeline (detection + recognition) and its TextRecognition model for crops."""
+
+    name = "paddle"
+
+    def __init__(self, root: Path | None = None) -> None:
+        os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
+        folders = build_model_dirs(root or model_root())
+        with _headless_opencv_accepted():
+            from paddleocr import PaddleOCR, TextRecognition
+
+            self._pipeline = PaddleOCR(
+                engine="onnxruntime",
+                text_detection_model_name=DET_MODEL,
+                text_detection_model_dir=str(folders[DET_MODEL]),
+                text_recognition_model_name=REC_MODEL,
+                text_recognition_model_dir=str(folders[REC_MODEL]),
+                use_doc_orientation_classify=False,
+                use_doc_unwarping=False,
+                use_textline_orientation=False,
+            )
+            self._recogniser = TextRecognition(
+                engine="onnxruntime", model_name=REC_MODEL, model_dir=str(folders[REC_MODEL])
+            )
+
+    def recognise(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+        if not crops:
+            return []
+        results = self._recogniser.predict(list(crops), batch_size=6)
+        return [(str(r["rec_text"]), float(r["rec_score"])) for r in results]
+
+    def read_page(self, image: np.ndarray) -> list[TextLine]:
+        lines = []
+        for result in self._pipeline.predict(image):
+            for polygon, text, score in zip(
+                result["rec_polys"], result["rec_texts"], result["rec_scores"], strict=True
+            ):
+                points = np.asarray(polygon, dtype=float)
+                bbox = (points[:, 0].min(), points[:, 1].min(), points[:, 0].max(), points[:, 1].max())
+                lines.append(TextLine(str(text), float(score), tuple(float(v) for v in bbox)))
+        return lines

@@ -21,12 +21,19 @@ from reconcile.solver import solve_table
 def _fit_kind(templates: list[Template], lines: list[Line]) -> list[TableEvidence]:
     """For each table of the kind, the best-fitting version's evidence (in template order)."""
     anchors = {t.id: t.anchors for template in templates for t in template.tables}
-    chosen: list[TableEvidence] = []
+    fits: list[list[TableEvidence]] = []
     for table_id in dict.fromkeys(t.id for template in templates for t in template.tables):
         others = [a for other, values in anchors.items() if other != table_id for a in values]
-        candidates = [fit_table(template.table(table_id), lines, others) for template in templates]
-        chosen.append(max(candidates, key=lambda ev: (ev.score, ev.table.version)))
-    return chosen
+        fits.append([fit_table(template.table(table_id), lines, others) for template in templates])
+    decided = [_best(candidates)[0].table.version for candidates in fits if len(_best(candidates)) == 1]
+    dominant = max(set(decided), key=decided.count) if decided else ""
+    return [max(_best(candidates), key=lambda ev: (ev.table.version == dominant, ev.table.version)) for candidates in fits]
+
+
+def _best(candidates: list[TableEvidence]) -> list[TableEvidence]:
+    """The versions that explain the table best; several when they read it the same (table 四)."""
+    top = max(ev.score for ev in candidates)
+    return [ev for ev in candidates if ev.score == top]
 
 
 def _kinds() -> dict[str, list[Template]]:

@@ -35,7 +35,10 @@ def _grid_line(cells: list[Token]) -> Line:
 
 
 def to_lines(tokens: list[Token]) -> list[Line]:
-    """Group grid cells by source row (in the order rows first appear); other tokens stand alone."""
+    """Group grid cells by source row (in the order rows first appear); other tokens stand alone.
+
+    An empty token outside a grid is an empty cell a row-form source kept (``a |  | c |``): a blank value.
+    """
     lines: list[Line] = []
     rows: dict[tuple[int, int], list[Token]] = {}
     order: list[tuple[int, int] | Token] = []
@@ -48,7 +51,7 @@ def to_lines(tokens: list[Token]) -> list[Line]:
                 rows[key] = []
                 order.append(key)
             rows[key].append(token)
-        elif token.text.strip():
+        else:
             order.append(token)
     for item in order:
         if isinstance(item, Token):

@@ -115,7 +115,7 @@ class _TableModel:
         columns = self.table.section_of(row_key).columns
         cells = [(row_key, column.key) for column in columns]
         readings = evidence.readings
-        if evidence.positioned:
+        if evidence.positioned or len(readings) == len(cells):
             for cell, reading in zip(cells, readings, strict=True):
                 self.put(cell, reading, [])
                 certain = reading.parsed.kind == "number" and reading.token.confidence >= CERTAIN
@@ -129,6 +129,8 @@ class _TableModel:
                     self.fixed.add(cell)
             return
         self.placements[row_key] = self.place_in_order(cells, readings)
+        if _all_zero(readings):
+            self.fixed.update(cell for cell in cells if cell not in self.table.derivable)
 
     def place_in_order(self, cells: list[CellKey], readings: list[Reading]) -> _RowPlacement:
         n, k = len(cells), len(readings)
@@ -177,6 +179,14 @@ class _TableModel:
             self.model.add(lhs == rhs).only_enforce_if(broken.Not())
             self.violations[inst.name] = broken
             self.costs.append((VIOLATION_COST, broken))
+
+
+def _all_zero(readings: list[Reading]) -> bool:
+    """Wherever such readings go, every non-total cell of the row is 0."""
+    return all(
+        r.token.confidence >= CERTAIN and (r.parsed.kind == "blank" or (r.parsed.kind == "number" and not r.parsed.value))
+        for r in readings
+    )
 
 
 def _solver() -> cp_model.CpSolver:
@@ -251,7 +261,7 @@ def _occupants(built: _TableModel, solver: cp_model.CpSolver) -> dict[CellKey, R
     out: dict[CellKey, Reading] = {}
     for row_key, evidence in built.evidence.rows.items():
         columns = built.table.section_of(row_key).columns
-        if evidence.positioned:
+        if evidence.positioned or len(evidence.readings) == len(columns):
             for column, reading in zip(columns, evidence.readings, strict=True):
                 out[row_key, column.key] = reading
         elif row_key in built.placements:
@@ -264,29 +274,38 @@ def _occupants(built: _TableModel, solver: cp_model.CpSolver) -> dict[CellKey, R
 def _alternatives(
     built: _TableModel, optimum: int, best: dict[CellKey, int], seen_rows: set[str]
 ) -> tuple[dict[CellKey, set[int]], set[CellKey]]:
-    """Per cell, the values other optimal solutions give it; and the cells the solver could not settle."""
+    """Per cell, the values other optimal solutions give it; and the cells the solver could not settle.
+
+    Group testing: ask for an optimal solution in which at least one still-unproven cell differs. Each
+    answer marks the cells it changes as ambiguous; "infeasible" proves every remaining cell certain at once.
+    """
     model = built.model
     objective = sum(cost * literal for cost, literal in built.costs)
     model.clear_objective()
     model.add(objective <= optimum)
     checkable = [key for key in built.values if key[0] in seen_rows and key not in built.fixed]
-    found: dict[CellKey, set[int]] = {}
-    unsure: set[CellKey] = set()
-    solver = _solver()
+    differs = {}
     for key in checkable:
-        if key in found:
-            continue
-        differs = model.new_bool_var(f"differs {key}")
-        model.add(built.values[key] != best[key]).only_enforce_if(differs)
+        differs[key] = model.new_bool_var(f"differs {key}")
+        model.add(built.values[key] != best[key]).only_enforce_if(differs[key])
+    found: dict[CellKey, set[int]] = {}
+    remaining = list(checkable)
+    solver = _solver()
+    while remaining:
+        round_on = model.new_bool_var("round")
+        model.add_bool_or([differs[key] for key in remaining]).only_enforce_if(round_on)
         model.clear_assumptions()
-        model.add_assumptions([differs])
+        model.add_assumptions([round_on])
         status = solver.solve(model)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            for other in checkable:
-                value = solver.value(built.values[other])
-                if value != best[other]:
-                    found.setdefault(other, {best[other]}).add(value)
-        elif status != cp_model.INFEASIBLE:
-            unsure.add(key)
+        if status == cp_model.INFEASIBLE:
+            break
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            model.clear_assumptions()
+            return found, set(remaining)
+        for other in checkable:
+            value = solver.value(built.values[other])
+            if value != best[other]:
+                found.setdefault(other, {best[other]}).add(value)
+        remaining = [key for key in remaining if key not in found]
     model.clear_assumptions()
-    return found, unsure
+    return found, set()

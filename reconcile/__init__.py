@@ -27,7 +27,10 @@ def _fit_kind(templates: list[Template], lines: list[Line]) -> list[TableEvidenc
         fits.append([fit_table(template.table(table_id), lines, others) for template in templates])
     decided = [_best(candidates)[0].table.version for candidates in fits if len(_best(candidates)) == 1]
     dominant = max(set(decided), key=decided.count) if decided else ""
-    return [max(_best(candidates), key=lambda ev: (ev.table.version == dominant, ev.table.version)) for candidates in fits]
+    return [
+        max(_best(candidates), key=lambda ev: (ev.table.version == dominant, ev.table.version))
+        for candidates in fits
+    ]
 
 
 def _best(candidates: list[TableEvidence]) -> list[TableEvidence]:

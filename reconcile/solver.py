@@ -184,7 +184,8 @@ class _TableModel:
 def _all_zero(readings: list[Reading]) -> bool:
     """Wherever such readings go, every non-total cell of the row is 0."""
     return all(
-        r.token.confidence >= CERTAIN and (r.parsed.kind == "blank" or (r.parsed.kind == "number" and not r.parsed.value))
+        r.token.confidence >= CERTAIN
+        and (r.parsed.kind == "blank" or (r.parsed.kind == "number" and not r.parsed.value))
         for r in readings
     )
 

@@ -1,0 +1,161 @@
+"""Ruled tables on a page: ruling lines, their crossings, and cells with row and column spans.
+
+Lines are found by morphology: an opening with a long thin kernel keeps runs of ink longer than any
+character stroke; a closing along the same direction then bridges the short gaps that fax transmission
+and thresholding leave, before any cell is formed. Every distinct line position is a grid boundary; a
+cell spans several grid rows or columns where the line between them is absent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One cell: its top-left grid slot, spans, and outer box (x0, y0, x1, y1) on the ruling lines."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    bbox: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Table:
+    bbox: tuple[int, int, int, int]
+    n_rows: int
+    n_cols: int
+    cells: tuple[GridCell, ...]
+
+
+def line_unit(ink: np.ndarray) -> int:
+    """The page's length unit (about half a character at usual resolutions), from its size."""
+    return max(6, round(min(ink.shape) / 100))
+
+
+def line_masks(ink: np.ndarray, unit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical ruling-line masks, with gaps of up to about two units bridged.
+
+    Pieces a little longer than a character stroke are kept, the gaps between them closed, and only
+    then are runs shorter than a line dropped: a line broken every few characters' width survives.
+    """
+    piece, gap, long = unit * 2, unit * 2 + 1, unit * 4
+    kernel = cv2.getStructuringElement
+    masks = []
+    for thicken, along in (((1, 3), lambda n: (n, 1)), ((3, 1), lambda n: (1, n))):
+        mask = cv2.dilate(ink, kernel(cv2.MORPH_RECT, thicken))
+        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel(cv2.MORPH_RECT, along(piece)))
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel(cv2.MORPH_RECT, along(gap)))
+        masks.append(cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel(cv2.MORPH_RECT, along(long))))
+    return masks[0], masks[1]
+
+
+def _segments(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _ in stats[1:count]]
+
+
+def _positions(centres: list[tuple[float, int]], tolerance: float) -> list[int]:
+    """Line positions: centres within ``tolerance`` of each other are one line (weighted by length)."""
+    groups: list[list[tuple[float, int]]] = []
+    for centre, length in sorted(centres):
+        if groups and centre - groups[-1][-1][0] <= tolerance:
+            groups[-1].append((centre, length))
+        else:
+            groups.append([(centre, length)])
+    return [round(sum(c * n for c, n in g) / sum(n for _, n in g)) for g in groups]
+
+
+def _coverage(mask: np.ndarray, fixed: int, start: int, end: int, reach: int, along_x: bool) -> float:
+    """Share of the stretch start..end that a line near position ``fixed`` covers."""
+    if end <= start:
+        return 0.0
+    lo, hi = max(0, fixed - reach), fixed + reach + 1
+    band = mask[lo:hi, start:end] if along_x else mask[start:end, lo:hi].T
+    if band.size == 0:
+        return 0.0
+    return float(band.any(axis=0).mean())
+
+
+def _table(horizontal: np.ndarray, vertical: np.ndarray, box: tuple[int, int, int, int], unit: int) -> Table | None:
+    x0, y0, x1, y1 = box
+    h_region, v_region = horizontal[y0:y1, x0:x1], vertical[y0:y1, x0:x1]
+    h_segments = [s for s in _segments(h_region) if s[2] - s[0] >= unit * 4]
+    v_segments = [s for s in _segments(v_region) if s[3] - s[1] >= unit * 2]
+    if len(h_segments) < 2 or len(v_segments) < 2:
+        return None
+    tolerance = max(3, unit // 2)
+    ys = _positions([((s[1] + s[3]) / 2, s[2] - s[0]) for s in h_segments], tolerance)
+    xs = _positions([((s[0] + s[2]) / 2, s[3] - s[1]) for s in v_segments], tolerance)
+    # A table drawn without outer side (or top/bottom) rules still ends where its lines end.
+    left, right = min(s[0] for s in h_segments), max(s[2] for s in h_segments)
+    top, bottom = min(s[1] for s in v_segments), max(s[3] for s in v_segments)
+    if xs[0] - left > unit * 2:
+        xs.insert(0, left)
+    if right - xs[-1] > unit * 2:
+        xs.append(right)
+    if ys[0] - top > unit * 2:
+        ys.insert(0, top)
+    if bottom - ys[-1] > unit * 2:
+        ys.append(bottom)
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    if n_rows < 1 or n_cols < 1 or n_rows * n_cols < 2:
+        return None
+
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    margin, reach = max(2, unit // 2), max(2, unit // 3)
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if c + 1 < n_cols:
+                shared = _coverage(v_region, xs[c + 1], ys[r] + margin, ys[r + 1] - margin, reach, False)
+                if shared < 0.5:
+                    parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
+            if r + 1 < n_rows:
+                shared = _coverage(h_region, ys[r + 1], xs[c] + margin, xs[c + 1] - margin, reach, True)
+                if shared < 0.5:
+                    parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            groups.setdefault(find(r * n_cols + c), []).append((r, c))
+    cells = []
+    for slots in groups.values():
+        rows = [r for r, _ in slots]
+        cols = [c for _, c in slots]
+        r0, r1, c0, c1 = min(rows), max(rows) + 1, min(cols), max(cols) + 1
+        cells.append(
+            GridCell(r0, c0, r1 - r0, c1 - c0, (x0 + xs[c0], y0 + ys[r0], x0 + xs[c1], y0 + ys[r1]))
+        )
+    cells.sort(key=lambda cell: (cell.row, cell.col))
+    if len(cells) < 2:
+        return None
+    return Table((x0 + xs[0], y0 + ys[0], x0 + xs[-1], y0 + ys[-1]), n_rows, n_cols, tuple(cells))
+
+
+def find_tables(ink: np.ndarray, unit: int | None = None) -> list[Table]:
+    """Every ruled table on an upright, level page, top to bottom."""
+    unit = unit or line_unit(ink)
+    horizontal, vertical = line_masks(ink, unit)
+    frame = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))
+    tables = []
+    for x0, y0, x1, y1 in _segments(frame):
+        if x1 - x0 < unit * 6 or y1 - y0 < unit * 3:
+            continue
+        table = _table(horizontal, vertical, (x0, y0, x1, y1), unit)
+        if table is not None:
+            tables.append(table)
+    tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    return tables

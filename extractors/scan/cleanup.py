@@ -26,7 +26,9 @@ def flatten_light(grey: np.ndarray) -> np.ndarray:
     """Divide out the paper's brightness (estimated with text removed), so shadows do not become ink."""
     height, width = grey.shape
     factor = 4
-    small = cv2.resize(grey, (max(1, width // factor), max(1, height // factor)), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(
+        grey, (max(1, width // factor), max(1, height // factor)), interpolation=cv2.INTER_AREA
+    )
     paper = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
     paper = cv2.GaussianBlur(paper, (0, 0), 5)
     paper = cv2.resize(paper, (width, height), interpolation=cv2.INTER_LINEAR).astype(np.float32)

@@ -24,5 +24,7 @@ def skew_angle(ink: np.ndarray, limit: float = 5.0) -> float:
     if small.sum() < 50:
         return 0.0
     coarse = max(np.arange(-limit, limit + 1e-6, 0.25), key=lambda a: _sharpness(small, float(a)))
-    fine = max(np.arange(coarse - 0.25, coarse + 0.25 + 1e-6, 0.05), key=lambda a: _sharpness(small, float(a)))
+    fine = max(
+        np.arange(coarse - 0.25, coarse + 0.25 + 1e-6, 0.05), key=lambda a: _sharpness(small, float(a))
+    )
     return round(float(fine), 2)

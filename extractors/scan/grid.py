@@ -82,7 +82,9 @@ def _coverage(mask: np.ndarray, fixed: int, start: int, end: int, reach: int, al
     return float(band.any(axis=0).mean())
 
 
-def _table(horizontal: np.ndarray, vertical: np.ndarray, box: tuple[int, int, int, int], unit: int) -> Table | None:
+def _table(
+    horizontal: np.ndarray, vertical: np.ndarray, box: tuple[int, int, int, int], unit: int
+) -> Table | None:
     x0, y0, x1, y1 = box
     h_region, v_region = horizontal[y0:y1, x0:x1], vertical[y0:y1, x0:x1]
     h_segments = [s for s in _segments(h_region) if s[2] - s[0] >= unit * 4]
@@ -136,9 +138,7 @@ def _table(horizontal: np.ndarray, vertical: np.ndarray, box: tuple[int, int, in
         rows = [r for r, _ in slots]
         cols = [c for _, c in slots]
         r0, r1, c0, c1 = min(rows), max(rows) + 1, min(cols), max(cols) + 1
-        cells.append(
-            GridCell(r0, c0, r1 - r0, c1 - c0, (x0 + xs[c0], y0 + ys[r0], x0 + xs[c1], y0 + ys[r1]))
-        )
+        cells.append(GridCell(r0, c0, r1 - r0, c1 - c0, (x0 + xs[c0], y0 + ys[r0], x0 + xs[c1], y0 + ys[r1])))
     cells.sort(key=lambda cell: (cell.row, cell.col))
     if len(cells) < 2:
         return None

@@ -7,7 +7,7 @@ Written next to the sample as ``<name>.expected.json``::
      "tables": {"三": {"row_key/col_key": value, ...}, ...},   # the cells this document shows
      "document": {"kind", "units", "bbox_origin": "top-left", "pages": [...], "variant": {...}},
      "table_parts": [{"table", "page", "bbox", "header_repeated"}],
-     "cells": [{"table", "row", "col", "value", "printed", "page", "bbox", "text_bbox"}]}
+     "cells": [{"table", "row", "col", "value", "printed", "page", "bbox", "text_bbox", "grid"}]}
 
 Boxes are (x0, y0, x1, y1) with the origin at the page's top-left corner and y growing downwards, in
 PDF points for a PDF and in pixels of the page image for a scan; ``bbox`` is the ruled cell and
@@ -38,6 +38,7 @@ class CellTruth:
     page: int
     bbox: BBox
     text_bbox: BBox | None
+    grid: tuple[int, int, int, int] | None = None  # row, col, rowspan, colspan in the table's printed grid
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,11 @@ class SampleTruth:
         return replace(
             self,
             pages=sorted(
-                (replace(p, page=number[p.page], source_page=p.source_page or p.page)
-                 for p in self.pages if p.page in number),
+                (
+                    replace(p, page=number[p.page], source_page=p.source_page or p.page)
+                    for p in self.pages
+                    if p.page in number
+                ),
                 key=lambda p: p.page,
             ),
             cells=[replace(c, page=number[c.page]) for c in self.cells if c.page in number],
@@ -124,7 +128,8 @@ class SampleTruth:
         """Move every box on ``page`` through ``transform`` (a scan's scaling, rotation or skew)."""
         self.cells = [
             replace(c, bbox=transform(c.bbox), text_bbox=c.text_bbox and transform(c.text_bbox))
-            if c.page == page else c
+            if c.page == page
+            else c
             for c in self.cells
         ]
         self.parts = [replace(t, bbox=transform(t.bbox)) if t.page == page else t for t in self.parts]

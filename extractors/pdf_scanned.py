@@ -28,7 +28,7 @@ def image_cover(page: pdfium.PdfPage, frame: PageFrame) -> float:
     width, height = frame.size
     largest = 0.0
     for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
-        x0, y0, x1, y1 = frame.user_box(image.get_pos())
+        x0, y0, x1, y1 = frame.user_box(image.get_bounds())
         visible = (min(x1, width) - max(x0, 0.0)) * (min(y1, height) - max(y0, 0.0))
         largest = max(largest, visible)
     return largest / (width * height) if width > 0 and height > 0 else 0.0

@@ -1,0 +1,156 @@
+"""The ``reportgrid`` command: run a batch, print the output's JSON Schema, list the templates."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Column, Table
+
+from models.document import Document, DocumentSummary, RunSummary
+from models.template import builtin_templates
+from reportgrid.discover import DiscoveryError, discover
+from reportgrid.schema import schema_text
+
+app = typer.Typer(
+    help="Turn report web pages, PDFs and scans into validated JSON.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True, soft_wrap=True)
+STATUS_STYLE = {"valid": "green", "needs_review": "yellow", "failed": "red"}
+MAX_ROWS = 100
+USAGE_ERROR = 2
+
+
+@app.command()
+def run(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursed) of documents.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the JSON files and run-summary.json.")],
+    concurrency: Annotated[int, typer.Option(min=1, help="Documents processed at the same time.")] = 4,
+) -> None:
+    """Process every document under PATHS in one Prefect flow run; one JSON per document in OUT.
+
+    Exits 0 when the run completed, even if documents failed or need review (see their status).
+    """
+    try:
+        inputs = discover(paths)
+        out.mkdir(parents=True, exist_ok=True)
+    except (DiscoveryError, OSError) as exc:
+        _usage_error(str(exc))
+    if not inputs:
+        _usage_error(f"no documents found under {', '.join(map(str, paths))}")
+    _prefect_defaults()
+    from flows.batch import process_batch
+
+    _hide_task_run_logs()
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+    with progress:
+        bar = progress.add_task("documents", total=len(inputs))
+
+        def finished(line: DocumentSummary) -> None:
+            progress.update(bar, advance=1, description=f"{Path(line.source).name}: {line.status}")
+
+        summary = process_batch(inputs, out, concurrency=concurrency, on_document=finished)
+    console.print(_status_table(summary))
+    counts = ", ".join(f"{count} {status}" for status, count in summary.counts.items())
+    console.print(f"{len(summary.documents)} documents: {counts}. Results in {out}/ (run-summary.json).")
+
+
+@app.command()
+def schema(
+    run_summary: Annotated[
+        bool, typer.Option("--run-summary", help="The schema of run-summary.json.")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of the per-document JSON (or of run-summary.json)."""
+    typer.echo(schema_text(RunSummary if run_summary else Document), nl=False)
+
+
+@app.command()
+def templates() -> None:
+    """List the report templates: one line per table with its cells and arithmetic rules."""
+    table = Table("template", "version", "table", "title", "cells", "rules", title="Templates")
+    for template in builtin_templates():
+        for spec in template.tables:
+            table.add_row(
+                template.id,
+                template.version,
+                spec.id,
+                spec.title,
+                str(len(spec.cells)),
+                str(len(spec.rule_instances)),
+            )
+    console.print(table)
+
+
+def _status_table(summary: RunSummary) -> Table:
+    lines = summary.documents
+    shown = lines if len(lines) <= MAX_ROWS else [line for line in lines if line.status != "valid"][:MAX_ROWS]
+    table = Table(
+        Column("document", overflow="fold"),
+        Column("status", no_wrap=True),
+        Column("cells", justify="right"),
+        Column("review", justify="right"),
+        Column("failed rules", justify="right"),
+        Column("seconds", justify="right"),
+        Column("output / error", overflow="fold"),
+    )
+    if len(shown) < len(lines):
+        table.caption = f"{len(shown)} of {len(lines)} documents shown; all are in run-summary.json"
+    for line in shown:
+        style = STATUS_STYLE[line.status]
+        table.add_row(
+            line.source,
+            f"[{style}]{line.status}[/{style}]",
+            str(line.cells),
+            str(line.cells_needing_review),
+            str(line.failed_rules),
+            f"{line.seconds:.2f}",
+            line.error or line.output or "",
+        )
+    return table
+
+
+def _usage_error(message: str) -> NoReturn:
+    errors.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(USAGE_ERROR)
+
+
+def _prefect_defaults() -> None:
+    """Settings a one-off local run needs, unless the user chose otherwise; set before Prefect loads.
+
+    The temporary local server needs about 20 s to create a fresh database on small machines, right at
+    Prefect's default start-up limit.
+    """
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+class _NoRoutineTaskLogs(logging.Filter):
+    """Drops the per-task "Finished in state Completed()" lines: the progress bar says the same."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or not record.name.startswith("prefect.task_runs")
+
+
+def _hide_task_run_logs() -> None:
+    """Keep task-run logs out of the terminal (they still reach the Prefect server and its UI)."""
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, PrefectConsoleHandler):
+            handler.addFilter(_NoRoutineTaskLogs())

@@ -1,0 +1,134 @@
+"""The batch flow on real inputs: every input gets a JSON, bad ones fail clearly, the run goes on."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+import flows.batch
+from flows.batch import process_batch
+from models.document import Document, DocumentSummary, RunSummary
+from reportgrid.discover import discover
+
+REAL = Path(__file__).resolve().parent.parent / "samplegen" / "real"
+
+
+class Batch(NamedTuple):
+    out: Path
+    summary: RunSummary
+    seen: list[DocumentSummary]
+    flow_run_id: str
+
+
+def _inputs(folder: Path) -> Path:
+    """A folder as found in an archive: a real report, binary garbage, an empty page, and a non-input."""
+    folder.mkdir()
+    shutil.copy(REAL / "hushan-2020.txt", folder / "hushan-2020.txt")
+    (folder / "garbage.txt").write_bytes(bytes(range(256)) * 16)
+    (folder / "empty.html").write_bytes(b"")
+    (folder / "hushan-2020.txt.expected.json").write_text("{}", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
+    root = tmp_path_factory.mktemp("batch")
+    unsupported = root / "minutes.docx"
+    unsupported.write_bytes(b"PK\x03\x04 not a report")
+    inputs = discover([_inputs(root / "in"), unsupported])
+    seen: list[DocumentSummary] = []
+    state = process_batch(inputs, root / "out", concurrency=2, on_document=seen.append, return_state=True)
+    return Batch(root / "out", state.result(), seen, str(state.state_details.flow_run_id))
+
+
+def _load(out: Path, name: str) -> Document:
+    return Document.model_validate_json((out / name).read_text(encoding="utf-8"))
+
+
+def test_every_input_gets_a_json_and_nothing_else_is_left(batch: Batch) -> None:
+    out = batch.out
+    assert sorted(os.listdir(out)) == [
+        "empty.json",
+        "garbage.json",
+        "hushan-2020.json",
+        "minutes.json",
+        "run-summary.json",
+    ]
+
+
+def test_the_real_report_is_valid(batch: Batch) -> None:
+    out = batch.out
+    document = _load(out, "hushan-2020.json")
+    assert document.status == "valid", document.error
+    assert document.report.issuer is not None and "湖山乡" in document.report.issuer
+    assert document.report.year == 2020
+    assert [table.id for table in document.tables] == ["二", "三", "四"]
+
+
+def test_bad_inputs_fail_with_a_clear_error(batch: Batch) -> None:
+    out = batch.out
+    garbage = _load(out, "garbage.json")
+    assert garbage.status == "failed"
+    assert "binary" in (garbage.error or "")
+    assert _load(out, "empty.json").status == "failed"
+    unsupported = _load(out, "minutes.json")
+    assert unsupported.status == "failed"
+    assert ".docx" in (unsupported.error or "")
+
+
+def test_run_summary_lists_every_document_in_input_order(batch: Batch) -> None:
+    out, summary, seen = batch.out, batch.summary, batch.seen
+    written = RunSummary.model_validate_json((out / "run-summary.json").read_text(encoding="utf-8"))
+    assert written == summary
+    assert [Path(line.source).name for line in summary.documents] == [
+        "empty.html",
+        "garbage.txt",
+        "hushan-2020.txt",
+        "minutes.docx",
+    ]
+    assert summary.counts == {"valid": 1, "needs_review": 0, "failed": 3}
+    hushan = summary.documents[2]
+    assert (hushan.output, hushan.cells_needing_review, hushan.failed_rules) == ("hushan-2020.json", 0, 0)
+    assert hushan.cells == sum(len(table.cells) for table in _load(out, "hushan-2020.json").tables)
+    assert sorted(line.source for line in seen) == sorted(line.source for line in summary.documents)
+
+
+def test_artifacts_summarise_the_run_and_what_needs_review(batch: Batch) -> None:
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[batch.flow_run_id]))
+        )
+    by_key = {artifact.key: artifact for artifact in artifacts}
+    rows = by_key["reportgrid-run"].data
+    rows = json.loads(rows) if isinstance(rows, str) else rows
+    assert [row["status"] for row in rows] == ["failed", "failed", "valid", "failed"]
+    assert {"cells", "cells needing review", "failed rules", "seconds"} <= set(rows[0])
+    review = by_key["reportgrid-review"].data
+    assert "garbage.txt" in review and "binary" in review
+    assert "hushan-2020.txt" not in review
+
+
+def test_a_crashing_task_becomes_a_failed_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_process = flows.batch.process_document
+
+    def crash_on_boom(path: Path) -> Document:
+        if path.name == "boom.txt":
+            raise RuntimeError("simulated crash")
+        return real_process(path)
+
+    monkeypatch.setattr(flows.batch, "process_document", crash_on_boom)
+    folder = _inputs(tmp_path / "in")
+    shutil.copy(folder / "hushan-2020.txt", folder / "boom.txt")
+    summary = process_batch(discover([folder]), tmp_path / "out", concurrency=1)
+    boom = _load(tmp_path / "out", "boom.json")
+    assert boom.status == "failed"
+    assert "RuntimeError: simulated crash" in (boom.error or "")
+    assert _load(tmp_path / "out", "hushan-2020.json").status == "valid"
+    assert len(summary.documents) == 4

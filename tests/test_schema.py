@@ -1,0 +1,35 @@
+"""The committed JSON Schemas are the ones the current models generate."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reportgrid.schema import SCHEMA_FOLDER, SCHEMAS, schema_text
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_committed_schema_is_current(name: str) -> None:
+    committed = (SCHEMA_FOLDER / name).read_text(encoding="utf-8")
+    assert committed == schema_text(SCHEMAS[name]), (
+        f"schemas/{name} is stale: run python -m reportgrid.schema"
+    )
+
+
+def test_document_schema_names_every_top_level_key() -> None:
+    schema = json.loads((SCHEMA_FOLDER / "document.schema.json").read_text(encoding="utf-8"))
+    keys = {"schema_version", "source", "status", "error", "template", "report", "tables", "checks"}
+    assert keys <= set(schema["required"])
+    cell = schema["$defs"]["Cell"]["properties"]
+    assert {
+        "row_path",
+        "col_path",
+        "value",
+        "raw",
+        "origin",
+        "confidence",
+        "needs_review",
+        "page",
+        "bbox",
+    } <= set(cell)

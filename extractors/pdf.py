@@ -16,7 +16,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from extractors.base import ExtractionError
-from extractors.pdf_chars import Char, read_page_text
+from extractors.pdf_chars import Char, has_drawings, read_page_text
 from extractors.pdf_geometry import PageFrame
 from extractors.pdf_open import open_pdf
 from extractors.pdf_page import page_tokens
@@ -34,6 +34,7 @@ class _Page:
     frame: PageFrame
     chars: list[Char]
     fault: str | None
+    ruled: bool  # draws paths: camelot may find ruled tables on it
 
 
 def extract_pdf(path: Path) -> Observations:
@@ -58,23 +59,24 @@ def _survey(document: pdfium.PdfDocument, number: int) -> _Page:
         frame = PageFrame(media=tuple(page.get_mediabox()), rotation=page.get_rotation() % 360)
         text = read_page_text(page, frame)
         cover = image_cover(page, frame) if len(text.chars) < MIN_TEXT_OVER_IMAGE else 0.0
-        return _Page(number, frame, text.chars, text_layer_fault(text.text, text.map_errors, cover))
+        fault = text_layer_fault(text.text, text.map_errors, cover)
+        return _Page(number, frame, text.chars, fault, has_drawings(page))
     finally:
         page.close()
 
 
 def _read(path: Path, document: pdfium.PdfDocument, pages: list[_Page]) -> tuple[list[Token], list[str]]:
-    sane = {page.number: page.frame for page in pages if page.fault is None}
-    grids: dict[int, PageGrids] = dict(find_grids(path, sane)) if sane else {}
+    ruled = {page.number: page.frame for page in pages if page.fault is None and page.ruled}
+    grids: dict[int, PageGrids] = dict(find_grids(path, ruled)) if ruled else {}
     observe, unavailable = (None, None)
-    if len(sane) < len(pages):
+    if any(page.fault for page in pages):
         observe, unavailable = load_observer()
     tokens: list[Token] = []
     notes: list[str] = []
     tables = 0
     for page in pages:
         if page.fault is None:
-            found = grids[page.number]
+            found = grids.get(page.number, PageGrids([]))
             if found.note:
                 notes.append(found.note)
             page_height = page.frame.size[1]

@@ -20,13 +20,14 @@ CERTAIN = 0.9
 """Readings at or above this confidence (a text layer, HTML, a confident OCR read) are never rewritten."""
 VIOLATION_COST = 1000
 DROP_COST = 3000
-UNFILLED_TOTAL_COST = 10
-"""A blank total whose rule makes it non-zero is allowed (publishers do leave totals blank) but is the
-less likely reading of a flattened row: where a printed number can be read as that total, prefer it."""
+UNFILLED_TOTAL_COST = 20
+"""Tie-break: a blank total whose rule makes it non-zero is allowed (publishers do leave totals blank) but
+is the less likely reading of a flattened row. It only chooses the value shown: small counts and zeros
+make "this number is the sum of the others" a frequent coincidence, so it never settles a doubt."""
 
 
 TIE_BREAK_SPAN = 10_000
-"""The objective is fit × TIE_BREAK_SPAN + tie-break: column rarity only chooses among equal fits."""
+"""The objective is fit × TIE_BREAK_SPAN + tie-break: tie-breaks only choose among equal fits."""
 
 
 def correction_cost(confidence: float) -> int:
@@ -107,7 +108,7 @@ class _TableModel:
                 return
             unfilled = self.model.new_bool_var(f"unfilled total {cell}")
             self.model.add(value == 0).only_enforce_if([*when, unfilled.Not()])
-            self.costs.append((UNFILLED_TOTAL_COST, unfilled))
+            self.tie_breaks.append((UNFILLED_TOTAL_COST, unfilled))
         elif reading.parsed.kind == "number":
             self.model.add(value == self.reading_value(reading)).only_enforce_if(when)
 

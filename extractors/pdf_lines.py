@@ -24,6 +24,8 @@ _PAGE_NUMBER = re.compile(
 )
 _DASHED_NUMBER = re.compile(r"^\s*[-—–－]\s*\d{1,4}\s*[-—–－]\s*$")
 _MARGIN = 0.1  # share of the page height at the top and bottom where a bare number is a folio
+_WRAP_SLACK = 1.5  # character heights a wrapped line may fall short of the right or left margin
+_HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,48 @@ def cell_text(chars: list[Char]) -> str:
         return ""
     joined = texts[0]
     for text in texts[1:]:
-        if _spaced(joined[-1], text[0]) and joined[-1].isalpha() and text[0].isalpha():
-            joined += " "
-        joined += text
+        joined = join_lines(joined, text)
     return joined
+
+
+def join_lines(before: str, after: str) -> str:
+    """Two lines of one paragraph or cell: no break between them, a space only between Latin words."""
+    if before and after and before[-1].isalpha() and after[0].isalpha() and _spaced(before[-1], after[0]):
+        return f"{before} {after}"
+    return before + after
+
+
+def join_wrapped(lines: list[list[Run]]) -> list[list[Run]]:
+    """A page's free lines, each paragraph line that wrapped joined to the line it continues.
+
+    A line continues the one above when both are single runs, the one above reaches the right margin
+    of the page's text, this one starts at its left margin close below, and it is not a heading
+    (一、 （一）): a number or a phrase split by the wrap comes out whole for the narrative checks.
+    """
+    singles = [line[0].bbox for line in lines if len(line) == 1]
+    if not singles:
+        return lines
+    left, right = min(box[0] for box in singles), max(box[2] for box in singles)
+    out: list[list[Run]] = []
+    last_line: tuple[float, float, float, float] | None = None
+    for line in lines:
+        box = line[0].bbox
+        if out and last_line and len(line) == 1 and len(out[-1]) == 1:
+            em = last_line[3] - last_line[1]
+            if (
+                right - last_line[2] <= _WRAP_SLACK * em
+                and box[0] - left <= _WRAP_SLACK * em
+                and -0.2 * em <= box[1] - last_line[3] <= em
+                and not _HEADING.match(line[0].text)
+            ):
+                above = out[-1][0]
+                merged = (min(above.bbox[0], box[0]), above.bbox[1], max(above.bbox[2], box[2]), box[3])
+                out[-1] = [Run(join_lines(above.text, line[0].text), merged)]
+                last_line = box
+                continue
+        out.append(line)
+        last_line = box if len(line) == 1 else None
+    return out
 
 
 def bounding_box(chars: Iterable[Char]) -> tuple[float, float, float, float]:

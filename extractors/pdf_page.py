@@ -10,7 +10,7 @@ interleaved by their top edge, so the tokens follow the page from top to bottom.
 from __future__ import annotations
 
 from extractors.pdf_chars import Char
-from extractors.pdf_lines import cell_text, group_lines, is_page_number, run_of, split_runs
+from extractors.pdf_lines import cell_text, group_lines, is_page_number, join_wrapped, run_of, split_runs
 from extractors.pdf_tables import Grid
 from models.observation import GridPosition, Token
 
@@ -32,12 +32,15 @@ def page_tokens(
     blocks: list[tuple[float, list[Token]]] = []
     for offset, (grid, cell_chars) in enumerate(zip(grids, in_cells, strict=True)):
         blocks.append((grid.bbox[1], _grid_tokens(number, grid, cell_chars, first_table + offset)))
+    lines = []
     for line in group_lines(free):
         runs = [run_of(part) for part in split_runs(line)]
         text = " ".join(run.text for run in runs)
         top, bottom = min(run.bbox[1] for run in runs), max(run.bbox[3] for run in runs)
-        if is_page_number(text, top, bottom, page_height):
-            continue
+        if not is_page_number(text, top, bottom, page_height):
+            lines.append(runs)
+    for runs in join_wrapped(lines):
+        top = min(run.bbox[1] for run in runs)
         blocks.append((top, [Token(text=run.text, page=number, bbox=run.bbox) for run in runs]))
     blocks.sort(key=lambda block: block[0])
     return [token for _, tokens in blocks for token in tokens]

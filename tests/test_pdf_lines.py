@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from extractors.pdf_chars import Char
-from extractors.pdf_lines import cell_text, group_lines, is_page_number, line_text, split_runs
+from extractors.pdf_lines import (
+    cell_text,
+    group_lines,
+    is_page_number,
+    join_wrapped,
+    line_text,
+    run_of,
+    split_runs,
+)
 
 SIZE = 9.0
 
@@ -64,3 +72,19 @@ def test_folios_are_recognised() -> None:
     assert is_page_number("7", 812, 820, 842)
     assert not is_page_number("7", 400, 410, 842)
     assert not is_page_number("共受理政府信息公开申请3119件", 815, 825, 842)
+
+
+def test_wrapped_paragraph_lines_are_joined_and_headings_are_not() -> None:
+    lines = [
+        row_of("一、总体情况", 110, 100),
+        row_of("本机关2023年共收到政府信息公开申请31", 82, 111),  # the longest line: it reaches the margin
+        row_of("19件，均已按规定时限答复。", 82, 122),
+        row_of("二、主动公开政府信息情况", 82, 133),
+        row_of("附件", 82, 160),
+    ]
+    joined = join_wrapped([[run_of(line)] for line in lines])
+    texts = [line[0].text for line in joined]
+    assert len(texts) == 4
+    assert texts[0] == "一、总体情况"
+    assert "申请3119件" in texts[1]
+    assert texts[2:] == ["二、主动公开政府信息情况", "附件"]

@@ -97,30 +97,32 @@ def templates() -> None:
 
 
 def _status_table(summary: RunSummary) -> Table:
+    """One row per document (only those not valid when there are many); errors only when some failed."""
     lines = summary.documents
     shown = lines if len(lines) <= MAX_ROWS else [line for line in lines if line.status != "valid"][:MAX_ROWS]
+    with_errors = any(line.error for line in shown)
     table = Table(
-        Column("document", overflow="fold"),
+        Column("document", overflow="fold", ratio=2),
         Column("status", no_wrap=True),
         Column("cells", justify="right"),
         Column("review", justify="right"),
         Column("failed rules", justify="right"),
-        Column("seconds", justify="right"),
-        Column("output / error", overflow="fold"),
+        Column("s", justify="right"),
+        *([Column("error", overflow="fold", ratio=2)] if with_errors else []),
     )
     if len(shown) < len(lines):
         table.caption = f"{len(shown)} of {len(lines)} documents shown; all are in run-summary.json"
     for line in shown:
         style = STATUS_STYLE[line.status]
-        table.add_row(
+        cells = [
             line.source,
             f"[{style}]{line.status}[/{style}]",
             str(line.cells),
             str(line.cells_needing_review),
             str(line.failed_rules),
-            f"{line.seconds:.2f}",
-            line.error or line.output or "",
-        )
+            f"{line.seconds:.1f}",
+        ]
+        table.add_row(*cells, *([line.error or ""] if with_errors else []))
     return table
 
 

@@ -20,7 +20,7 @@ from extractors.pdf_chars import Char, has_drawings, read_page_text
 from extractors.pdf_geometry import PageFrame
 from extractors.pdf_open import open_pdf
 from extractors.pdf_page import page_tokens
-from extractors.pdf_scanned import image_cover, load_observer, ocr_page
+from extractors.pdf_scanned import Observe, image_cover, load_observer, ocr_page
 from extractors.pdf_tables import PageGrids, find_grids
 from extractors.pdf_textlayer import MIN_TEXT_OVER_IMAGE, text_layer_fault
 from models.observation import Observations, Token
@@ -85,12 +85,20 @@ def _read(path: Path, document: pdfium.PdfDocument, pages: list[_Page]) -> tuple
         elif observe is None:
             notes.append(f"page {page.number}: text layer unusable ({page.fault}); not read: {unavailable}")
         else:
-            notes.append(f"page {page.number}: text layer unusable ({page.fault}); read by OCR")
-            pdf_page = document[page.number - 1]
-            try:
-                read = ocr_page(pdf_page, page.frame, page.number, tables, observe)
-            finally:
-                pdf_page.close()
+            read, note = _ocr(document, page, tables, observe)
+            notes.append(note)
             tables += len({token.grid.table for token in read if token.grid is not None})
             tokens.extend(read)
     return tokens, notes
+
+
+def _ocr(document: pdfium.PdfDocument, page: _Page, tables: int, observe: Observe) -> tuple[list[Token], str]:
+    """The page read by the scan path, and the note saying so (or why the scan path could not)."""
+    pdf_page = document[page.number - 1]
+    try:
+        read = ocr_page(pdf_page, page.frame, page.number, tables, observe)
+    except ExtractionError as exc:
+        return [], f"page {page.number}: text layer unusable ({page.fault}); OCR failed: {exc}"
+    finally:
+        pdf_page.close()
+    return read, f"page {page.number}: text layer unusable ({page.fault}); read by OCR"

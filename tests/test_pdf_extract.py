@@ -130,8 +130,11 @@ def test_every_page_unreadable_is_an_extraction_error(
         extract_pdf(tmp_path / "all-broken.pdf")
 
 
-def mixed_pdf(path: Path) -> None:
-    """Page 1: a digital table. Page 2: a picture of a table page (a scan inside the PDF)."""
+def mixed_pdf(path: Path) -> Path:
+    """Page 1: a digital table. Page 2: a picture of a table page (a scan inside the PDF).
+
+    Returns the digital PDF the picture was rendered from (at 150 dpi, drawn full page).
+    """
     source = path.with_name("source.pdf")
     writer = PdfWriter(source)
     writer.table(sample_layout("2021", "四", seed=6))
@@ -154,6 +157,7 @@ def mixed_pdf(path: Path) -> None:
     canvas.drawCentredString(A4[0] / 2, 30, "- 2 -")
     canvas.showPage()
     canvas.save()
+    return source
 
 
 def test_scanned_page_goes_to_the_scan_path_in_points(
@@ -214,3 +218,27 @@ def test_rotated_page_cells_are_filled_in_the_displayed_frame(tmp_path: Path) ->
     cells = {(t.grid.row, t.grid.col): t.text for t in observations.tokens if t.grid is not None}
     # Turned a quarter clockwise: the first column (规章 over 行政规范) is the top row, read right to left.
     assert cells == {(0, 0): "行政规范", (0, 1): "规章", (1, 0): "7", (1, 1): "12"}
+
+
+def test_scanned_page_read_by_the_real_scan_path_lines_up_with_the_digital_one(tmp_path: Path) -> None:
+    source = mixed_pdf(tmp_path / "mixed.pdf")
+    digital = {
+        (t.grid.row, t.grid.col, t.grid.rowspan, t.grid.colspan): t
+        for t in extract_pdf(source).tokens
+        if t.grid is not None
+    }
+    observations = extract_pdf(tmp_path / "mixed.pdf")
+    assert observations.notes == [
+        "page 2: text layer unusable (a page-sized image with only 3 characters of text); read by OCR"
+    ]
+    scanned = {
+        (t.grid.row, t.grid.col, t.grid.rowspan, t.grid.colspan): t
+        for t in observations.tokens
+        if t.page == 2 and t.grid is not None
+    }
+    assert {t.grid.table for t in scanned.values() if t.grid} == {1}
+    assert scanned.keys() == digital.keys()
+    same_text = sum(scanned[key].text == digital[key].text for key in digital)
+    assert same_text >= 0.9 * len(digital)
+    for key, token in digital.items():
+        assert scanned[key].bbox == pytest.approx(token.bbox, abs=2.0)

@@ -26,13 +26,18 @@ is the less likely reading of a flattened row. It only chooses the value shown: 
 make "this number is the sum of the others" a frequent coincidence, so it never settles a doubt."""
 
 
-TIE_BREAK_SPAN = 10_000
+TIE_BREAK_SPAN = 1_000_000
 """The objective is fit × TIE_BREAK_SPAN + tie-break: tie-breaks only choose among equal fits."""
 
 
-def correction_cost(confidence: float) -> int:
-    """Cheaper than breaking a rule, dearer the surer the reading was."""
-    return 100 + round(600 * max(0.0, min(confidence, 1.0)))
+CORRECTION_COST = 100
+"""Correcting a doubtful reading is cheaper than breaking a rule. Every correction costs the same: which
+of two doubtful readings is the misread is not settled by their confidences, only chosen by them."""
+
+
+def correction_tie_break(confidence: float) -> int:
+    """Among equally good fits, correct the least confident readings."""
+    return round(100 * max(0.0, min(confidence, 1.0)))
 
 
 @dataclass
@@ -95,7 +100,8 @@ class _TableModel:
             self.model.add(var != read).only_enforce_if(corrected)
             self.reading_vars[key] = var
             self.corrections[key] = corrected
-            self.costs.append((correction_cost(reading.token.confidence), corrected))
+            self.costs.append((CORRECTION_COST, corrected))
+            self.tie_breaks.append((correction_tie_break(reading.token.confidence), corrected))
         return self.reading_vars[key]
 
     def put(self, cell: CellKey, reading: Reading | None, when: list[cp_model.IntVar]) -> None:

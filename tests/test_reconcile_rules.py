@@ -43,9 +43,8 @@ def test_a_certain_reading_that_breaks_a_rule_is_kept_and_flagged() -> None:
     values = ["10", "1", "0", "0", "0"] + ["0"] * 10
     document = _reconcile(_table_four(values))
     cells = _cells(document, "四")
-    assert [cells[f"cases/review_{k}"].value for k in ("upheld", "corrected", "other", "pending", "total")] == [
-        10, 1, 0, 0, 0,
-    ]
+    review = [cells[f"cases/review_{k}"].value for k in ("upheld", "corrected", "other", "pending", "total")]
+    assert review == [10, 1, 0, 0, 0]
     assert all(cells[f"cases/review_{k}"].needs_review for k in ("upheld", "corrected", "total"))
     assert not cells["cases/direct_total"].needs_review
     failed = [c for c in document.checks if c.kind == "rule" and not c.passed]
@@ -86,13 +85,16 @@ def test_an_ocr_misread_in_table_three_is_corrected_from_row_and_column_sums(tmp
     path.write_text(render_html(sample, rng), encoding="utf-8")
     observations = extract_html(path)
     table3 = next(t for t in sample.tables if t.table.id == "三")
-    key = next(k for k, v in table3.expected.items() if k[1] == "natural_person" and v >= 2 and k[0] != "total_handled")
+    key = next(
+        k
+        for k, v in table3.expected.items()
+        if k[1] == "natural_person" and v >= 2 and k[0] != "total_handled"
+    )
     truth = table3.expected[key]
     label = next(row.label for row in table3.table.rows if row.key == key[0])
     grid_row = next(t.grid.row for t in observations.tokens if t.grid and t.text == label)
     target = next(
-        t for t in observations.tokens
-        if t.grid and t.grid.row == grid_row and t.text == str(truth)
+        t for t in observations.tokens if t.grid and t.grid.row == grid_row and t.text == str(truth)
     )
     target.text, target.confidence = str(truth + 5), 0.35
     document = reconcile_document(observations, SOURCE)

@@ -214,6 +214,9 @@ class Template(BaseModel):
     id: str
     version: str
     name: str
+    first_year: int
+    """The first report year this version is prescribed for; it settles tables that read the same in
+    several versions (table 四)."""
     title_pattern: str
     tables: list[TableTemplate]
 

@@ -18,17 +18,25 @@ from reconcile.segment import fit_table
 from reconcile.solver import solve_table
 
 
-def _fit_kind(templates: list[Template], lines: list[Line]) -> list[TableEvidence]:
-    """For each table of the kind, the best-fitting version's evidence (in template order)."""
+def _fit_kind(templates: list[Template], lines: list[Line], year: int | None) -> list[TableEvidence]:
+    """For each table of the kind, the best-fitting version's evidence (in template order).
+
+    A table that reads the same in several versions takes the version prescribed for the report's year,
+    or else the one the document's other tables show.
+    """
     anchors = {t.id: t.anchors for template in templates for t in template.tables}
     fits: list[list[TableEvidence]] = []
     for table_id in dict.fromkeys(t.id for template in templates for t in template.tables):
         others = [a for other, values in anchors.items() if other != table_id for a in values]
         fits.append([fit_table(template.table(table_id), lines, others) for template in templates])
+    prescribed = max((t.version for t in templates if year is not None and t.first_year <= year), default="")
     decided = [_best(candidates)[0].table.version for candidates in fits if len(_best(candidates)) == 1]
     dominant = max(set(decided), key=decided.count) if decided else ""
     return [
-        max(_best(candidates), key=lambda ev: (ev.table.version == dominant, ev.table.version))
+        max(
+            _best(candidates),
+            key=lambda ev: (ev.table.version == prescribed, ev.table.version == dominant, ev.table.version),
+        )
         for candidates in fits
     ]
 
@@ -48,7 +56,10 @@ def _kinds() -> dict[str, list[Template]]:
 
 def reconcile_document(observations: Observations, source: SourceInfo) -> Document:
     lines = to_lines(observations.tokens)
-    fits = {kind: _fit_kind(templates, lines) for kind, templates in _kinds().items()}
+    fits = {
+        kind: _fit_kind(templates, lines, find_report_info(observations.tokens, templates[0]).year)
+        for kind, templates in _kinds().items()
+    }
     kind = max(fits, key=lambda k: sum(ev.score for ev in fits[k] if ev.found))
     evidences = fits[kind]
     found = [ev for ev in evidences if ev.found]

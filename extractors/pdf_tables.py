@@ -102,7 +102,9 @@ def find_grids(path: Path, frames: dict[int, PageFrame]) -> Iterator[tuple[int, 
 
 
 def _page_tables(pdf: Any, path: Path, number: int, vector: Lattice, raster: Lattice) -> list[Any]:
-    layout, dimensions = get_page_layout(pdf.pages[number - 1])
+    # Text is not taken from camelot, so its costly layout analysis (grouping lines into boxes,
+    # vertical text) is switched off: the grid comes from the ruling alone.
+    layout, dimensions = get_page_layout(pdf.pages[number - 1], boxes_flow=None, detect_vertical=False)
     images, _, horizontal_text, vertical_text = get_image_char_and_text_objects(layout)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

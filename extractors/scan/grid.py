@@ -34,8 +34,11 @@ class Table:
 
 
 def line_unit(ink: np.ndarray) -> int:
-    """The page's length unit (about half a character at usual resolutions), from its size."""
-    return max(6, round(min(ink.shape) / 100))
+    """The page's length unit (about half a character at usual resolutions), from its long side.
+
+    A4 at 200 dpi gives 17 px; the long side keeps a strip cut from a page on the same scale.
+    """
+    return max(6, round(max(ink.shape) / 140))
 
 
 def line_masks(ink: np.ndarray, unit: int) -> tuple[np.ndarray, np.ndarray]:
@@ -108,6 +111,9 @@ def _table(
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     if n_rows < 1 or n_cols < 1 or n_rows * n_cols < 2:
         return None
+    # Strokes of large print (a title) can pass for short lines; a table's slots hold text lines.
+    if np.median(np.diff(ys)) < 1.5 * unit or np.median(np.diff(xs)) < 2 * unit:
+        return None
 
     parent = list(range(n_rows * n_cols))
 
@@ -152,7 +158,7 @@ def find_tables(ink: np.ndarray, unit: int | None = None) -> list[Table]:
     frame = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))
     tables = []
     for x0, y0, x1, y1 in _segments(frame):
-        if x1 - x0 < unit * 6 or y1 - y0 < unit * 3:
+        if x1 - x0 < unit * 8 or y1 - y0 < unit * 3:
             continue
         table = _table(horizontal, vertical, (x0, y0, x1, y1), unit)
         if table is not None:

@@ -40,9 +40,13 @@ def is_sideways(ink: np.ndarray, unit: int) -> bool:
     return down > 1.5 * across and down > 0
 
 
-def upside_down(grey: np.ndarray, ink: np.ndarray, unit: int, engine: OcrEngine, samples: int = 8) -> bool:
-    """True when a few of the page's text lines read more confidently turned half round."""
-    boxes = sorted(line_boxes(ink, unit), key=lambda b: b[2] - b[0], reverse=True)[:samples]
+def upside_down(grey: np.ndarray, ink: np.ndarray, unit: int, engine: OcrEngine, samples: int = 6) -> bool:
+    """True when a few of the page's text lines read more confidently turned half round.
+
+    Lines of a few characters are sampled (long ones cost more to read and tell no more).
+    """
+    boxes = [b for b in line_boxes(ink, unit) if (b[2] - b[0]) <= 10 * (b[3] - b[1])]
+    boxes = sorted(boxes, key=lambda b: b[2] - b[0], reverse=True)[:samples]
     if not boxes:
         return False
     pad = max(2, unit // 4)

@@ -1,0 +1,74 @@
+"""Page images from a file (PNG, JPEG, TIFF with any number of pages) or a folder of page images."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from extractors.base import IMAGE_SUFFIXES, ExtractionError
+
+MEDIA_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+}
+# name_p1.png, name-p2.png, name_page3.png: the page-folder convention (as reportgrid.discover uses).
+_PAGE_NAME = re.compile(r"^(?P<name>.+?)[_-](?:p|page)(?P<number>\d+)$", re.IGNORECASE)
+
+
+def _as_bgr(frame: Image.Image) -> np.ndarray:
+    if frame.mode in ("1", "L", "I;16", "I", "F"):
+        return np.asarray(frame.convert("L"))
+    rgb = np.asarray(frame.convert("RGB"))
+    return np.ascontiguousarray(rgb[:, :, ::-1])
+
+
+def read_image_file(path: Path) -> list[np.ndarray]:
+    """Every page (frame) of one image file, as grey or BGR uint8 arrays."""
+    try:
+        with Image.open(path) as image:
+            pages = [_as_bgr(frame) for frame in ImageSequence.Iterator(image)]
+    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        raise ExtractionError(f"{path.name} is not a readable image: {exc}") from exc
+    except OSError as exc:
+        raise ExtractionError(f"{path.name} could not be read as an image: {exc}") from exc
+    if not pages:
+        raise ExtractionError(f"{path.name} holds no image")
+    return pages
+
+
+def page_files(folder: Path) -> list[Path]:
+    """The folder's page images in page order; each must be named like ``name_p1.png``."""
+    numbered: dict[int, Path] = {}
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.suffix.lower() not in IMAGE_SUFFIXES:
+            continue
+        match = _PAGE_NAME.match(path.stem)
+        if match is None:
+            raise ExtractionError(f"{path.name} in {folder.name}/ is not named like name_p1.png")
+        number = int(match["number"])
+        if number in numbered:
+            raise ExtractionError(f"{folder.name}/ has two images for page {number}")
+        numbered[number] = path
+    if not numbered:
+        raise ExtractionError(f"{folder.name}/ holds no page images")
+    return [numbered[n] for n in sorted(numbered)]
+
+
+def load(path: Path) -> tuple[list[np.ndarray], str]:
+    """The pages of a scan (file or page folder) and its media type."""
+    if path.is_dir():
+        files = page_files(path)
+        pages = [page for file in files for page in read_image_file(file)]
+        return pages, MEDIA_TYPES[files[0].suffix.lower()]
+    if not path.is_file():
+        raise ExtractionError(f"{path} does not exist")
+    media_type = MEDIA_TYPES.get(path.suffix.lower())
+    if media_type is None:
+        raise ExtractionError(f"{path.name} is not a PNG, JPEG or TIFF image")
+    return read_image_file(path), media_type

@@ -1,0 +1,37 @@
+"""What a recognised cell string may be: a label keeps its text; a number must look like one.
+
+Numbers in these tables are digits with an optional sign, decimal point, thousands commas and unit
+(元, 万元), or a blank marker ("/", "-"). Anything else read where a number should be (letters, stray
+symbols) is kept as read but with its confidence lowered, so reconciliation treats it as unreadable
+rather than as a value: mapping letters to digits was measured as no better than leaving them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+UNREADABLE_CONFIDENCE = 0.2
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_NUMBER = re.compile(r"^[+\-]?[0-9][0-9.]*(?:元|万元|万)?$|^[/\-]$")
+_DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "―": "-", "─": "-", "／": "/"})
+
+
+def normalise_number(text: str) -> str:
+    """Full-width forms to ASCII, dashes to "-", spaces and thousands commas out."""
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    text = re.sub(r"\s+", "", text)
+    return re.sub(r"(?<=\d)[,，](?=\d{3}\b)", "", text)
+
+
+def accept(text: str, confidence: float) -> tuple[str, float]:
+    """The cell's text and confidence: labels as read, numbers normalised, anything else doubted."""
+    stripped = text.strip()
+    if not stripped:
+        return "", min(confidence, UNREADABLE_CONFIDENCE)
+    if _CJK.search(stripped.replace("元", "").replace("万", "")):
+        return stripped, confidence
+    number = normalise_number(stripped)
+    if _NUMBER.match(number):
+        return number, confidence
+    return stripped, min(confidence, UNREADABLE_CONFIDENCE)

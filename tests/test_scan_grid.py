@@ -1,0 +1,86 @@
+"""Grid detection on drawn report tables: every cell with its slot and spans, whatever the damage."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from scan_pages import TruthPage, draw_table_page, fax, rotate, sample_layout, scanned, with_seal
+
+from extractors.scan import cleanup, deskew, grid
+
+
+def _ink(image) -> np.ndarray:
+    return cleanup.ink_mask(cleanup.flatten_light(cleanup.to_grey(np.asarray(image))))
+
+
+def _levelled(image) -> np.ndarray:
+    grey = cleanup.flatten_light(cleanup.to_grey(np.asarray(image)))
+    angle = deskew.skew_angle(cleanup.ink_mask(grey))
+    height, width = grey.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+    grey = cv2.warpAffine(grey, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
+    return cleanup.ink_mask(grey)
+
+
+def _slots(tables: list[grid.Table]) -> set[tuple[int, int, int, int]]:
+    return {(c.row, c.col, c.rowspan, c.colspan) for t in tables for c in t.cells}
+
+
+def _truth(page: TruthPage) -> set[tuple[int, int, int, int]]:
+    return {(c.row, c.col, c.rowspan, c.colspan) for c in page.cells}
+
+
+@pytest.fixture(scope="module")
+def table_three() -> TruthPage:
+    return draw_table_page(sample_layout("2021", "三", seed=5))
+
+
+def test_clean_page_every_cell_with_spans_and_boxes(table_three: TruthPage) -> None:
+    tables = grid.find_tables(_ink(table_three.image))
+    assert len(tables) == 1
+    assert _slots(tables) == _truth(table_three)
+    found = {(c.row, c.col): c.bbox for c in tables[0].cells}
+    for cell in table_three.cells:
+        assert np.abs(np.subtract(found[cell.row, cell.col], cell.bbox)).max() <= 3
+    # the header note spans 3 label columns and 3 header rows; the vertical group label 25 - 3 rows
+    assert (0, 0, 3, 3) in _slots(tables)
+
+
+@pytest.mark.parametrize("degrees", [3.0, -4.5])
+def test_skewed_page_levelled_then_every_cell_found(table_three: TruthPage, degrees: float) -> None:
+    turned = rotate(table_three, degrees)
+    assert deskew.skew_angle(_ink(turned)) == pytest.approx(-degrees, abs=0.15)
+    assert _slots(grid.find_tables(_levelled(turned))) == _truth(table_three)
+
+
+def test_fax_page_with_broken_lines_keeps_cells_and_spans(table_three: TruthPage) -> None:
+    broken = fax(table_three.image, seed=4, gap_rate=0.15)
+    raw_lines = grid.line_masks(_ink(broken), grid.line_unit(_ink(broken)))[0]
+    assert raw_lines.any()
+    assert _slots(grid.find_tables(_ink(broken))) == _truth(table_three)
+
+
+def test_grey_scan_with_uneven_light_and_a_red_seal() -> None:
+    page = draw_table_page(sample_layout("2019", "二", seed=2))
+    x0, _, x1, y1 = page.cells[len(page.cells) // 2].bbox
+    stamped = with_seal(scanned(page.image, seed=3), ((x0 + x1) // 2, y1), radius=160)
+    bgr = np.ascontiguousarray(np.asarray(stamped)[:, :, ::-1])
+    assert _slots(grid.find_tables(_ink(bgr))) == _truth(page)
+
+
+def test_two_tables_on_a_page_are_told_apart() -> None:
+    top = draw_table_page(sample_layout("2021", "四", seed=1))
+    bottom = draw_table_page(sample_layout("2021", "四", seed=2))
+    height = top.image.height // 3
+    both = np.vstack([np.asarray(top.image)[:height], np.asarray(bottom.image)[:height]])
+    tables = grid.find_tables(_ink(both))
+    assert len(tables) == 2
+    assert all(len(t.cells) == len(top.cells) for t in tables)
+    assert tables[0].bbox[1] < tables[1].bbox[1]
+
+
+def test_page_without_rules_has_no_table() -> None:
+    page = draw_table_page(sample_layout("2021", "四", seed=1))
+    text_only = np.asarray(page.image)[: page.cells[0].bbox[1] - 5]
+    assert grid.find_tables(_ink(text_only)) == []

@@ -1,0 +1,75 @@
+"""Cell ink decided by shape before recognition: blanks stay blank, "/" and "-" stay markers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+from scan_pages import _font
+
+from extractors.scan import marks, reading
+
+CHAR = 38  # px: a 10.5 pt character at 260 dpi
+
+
+def _cell(text: str, size: int = 36) -> np.ndarray:
+    image = Image.new("L", (160, 70), 255)
+    ImageDraw.Draw(image).text((80, 35), text, font=_font(size), fill=0, anchor="mm")
+    return np.where(np.asarray(image) < 128, 255, 0).astype(np.uint8)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("", "empty"),
+        ("/", "slash"),
+        ("-", "dash"),
+        ("—", "dash"),
+        ("1", "text"),
+        ("7", "text"),
+        ("0", "text"),
+        ("11", "text"),
+        ("1/2", "text"),
+        ("-3", "text"),
+        ("1.", "text"),
+    ],
+)
+def test_kind_by_shape(text: str, kind: str) -> None:
+    assert marks.classify(_cell(text), CHAR).kind == kind
+
+
+def test_specks_alone_are_blank() -> None:
+    ink = np.zeros((70, 160), np.uint8)
+    ink[10, 10] = ink[50:52, 100:102] = 255
+    assert marks.classify(ink, CHAR).kind == "empty"
+
+
+def test_text_lines_are_split_into_bands() -> None:
+    two_lines = np.vstack([_cell("商业"), _cell("企业")])
+    found = marks.classify(two_lines, CHAR)
+    assert found.kind == "text"
+    assert len(found.lines) == 2
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("1,234", "1234"),
+        ("１２", "12"),
+        ("+8", "+8"),
+        ("－3", "-3"),
+        ("96171.6万元", "96171.6万元"),
+        ("251000元", "251000元"),
+    ],
+)
+def test_numbers_normalised_and_trusted(raw: str, text: str) -> None:
+    assert reading.accept(raw, 0.97) == (text, 0.97)
+
+
+@pytest.mark.parametrize("raw", ["1o", "O", "l2", "5%", ""])
+def test_non_numbers_where_a_number_belongs_are_doubted(raw: str) -> None:
+    assert reading.accept(raw, 0.95)[1] == reading.UNREADABLE_CONFIDENCE
+
+
+def test_labels_are_kept_as_read() -> None:
+    assert reading.accept("（一）予以公开", 0.9) == ("（一）予以公开", 0.9)

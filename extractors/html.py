@@ -205,7 +205,8 @@ def table_grid(table: etree._Element) -> Iterator[tuple[etree._Element, tuple[in
     A rowspan of 0, or one running past its row group, extends to the group's last row; a colspan of
     0 counts as 1.
     """
-    occupied: set[tuple[int, int]] = set()
+    # column -> (first row left free by the cell covering it from above, column after that cell)
+    blocked: dict[int, tuple[int, int]] = {}
     first = 0
     for group in _row_groups(table):
         last = first + len(group) - 1
@@ -215,14 +216,13 @@ def table_grid(table: etree._Element) -> Iterator[tuple[etree._Element, tuple[in
             for cell in row:
                 if _tag(cell) not in _CELL:
                     continue
-                while (y, x) in occupied:
-                    x += 1
+                while x in blocked and blocked[x][0] > y:
+                    x = blocked[x][1]
                 colspan = _span(cell, "colspan", _MAX_COLSPAN, 1) or 1
                 rowspan = _span(cell, "rowspan", _MAX_ROWSPAN, 1)
                 rowspan = last - y + 1 if rowspan == 0 else min(rowspan, last - y + 1)
-                for dy in range(rowspan):
-                    for dx in range(colspan):
-                        occupied.add((y + dy, x + dx))
+                for dx in range(colspan):
+                    blocked[x + dx] = max(blocked.get(x + dx, (0, 0)), (y + rowspan, x + colspan))
                 yield cell, (y, x, rowspan, colspan)
                 x += colspan
         first = last + 1

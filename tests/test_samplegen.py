@@ -100,7 +100,13 @@ def test_written_samples_are_deterministic_and_match_the_shipped_ones(tmp_path: 
     assert {p.name for p in first} >= {name for name, *_ in GENERATED}
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in SHIPPED.glob("*.expected.json")))
+@pytest.mark.parametrize(
+    "name",
+    [
+        f"{name}.expected.json"
+        for name in ("hushan-2020.txt", "shanghai-2019.txt", *(g[0] for g in GENERATED))
+    ],
+)
 def test_expected_files_cover_every_cell_and_obey_the_rules(name: str) -> None:
     expected = json.loads((SHIPPED / name).read_text(encoding="utf-8"))
     for table_id, version in expected["template_version"].items():

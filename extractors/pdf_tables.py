@@ -2,8 +2,9 @@
 
 camelot (2.x, no ghostscript) finds the grid; its ``vector`` engine reads the ruling lines straight
 from the page's drawing operators, which is exact for PDFs written by Word or WPS and needs no
-rendering. Only when the vector pass sees ruling but builds no grid (borders it cannot read as lines)
-does the page go through the ``raster`` engine, rendered by pdfium at a modest resolution.
+rendering. Only when the vector pass builds no grid on a page that draws paths (borders drawn as
+polylines it cannot read as lines) does the page go through the ``raster`` engine, rendered by pdfium
+at a modest resolution.
 
 camelot marks, per cell, which of its four sides are ruled; a merged cell is a run of grid slots with
 no rule between them. Those runs become one ``GridCell`` with its rowspan/colspan, so the reader sees
@@ -20,13 +21,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import cv2
+import numpy as np
 import playa
+import pypdfium2 as pdfium
 from camelot.parsers import Lattice
 from camelot.utils import get_image_char_and_text_objects, get_page_layout
 
 from extractors.pdf_geometry import BBox, PageFrame
 
-RASTER_RESOLUTION = 150  # dpi for the raster fallback; ruling lines survive it, it costs a quarter of 300
+RASTER_RESOLUTION = 150  # dpi for the raster fallback: ruling lines survive it, a fifth of the CPU of 300
+# Shortest ruling the raster pass keeps: a fortieth of the page (21 pt on A4). camelot's default (a
+# fifteenth, 56 pt) loses the short column rules of one-row tables such as table 四.
+RASTER_LINE_SCALE = 40
 
 
 @dataclass(frozen=True)
@@ -57,16 +64,39 @@ class Grid:
         return None
 
 
+class _PdfiumRenderer:
+    """camelot image backend that renders at the lattice's resolution (camelot's pdfium one ignores it).
+
+    camelot 2.0 asks its backend for ``to_array(path, page=...)`` and the stock pdfium backend then
+    renders at 300 dpi whatever ``resolution`` says; ruling lines need far less.
+    """
+
+    def __init__(self, dpi: int) -> None:
+        self.dpi = dpi
+
+    def to_array(self, pdf_path: str, page: int = 1) -> np.ndarray:
+        document = pdfium.PdfDocument(pdf_path)
+        try:
+            bitmap = document[page - 1].render(scale=self.dpi / 72)
+            return np.array(bitmap.to_numpy()[:, :, :3])  # BGR, as cv2 reads images
+        finally:
+            document.close()
+
+    def convert(self, pdf_path: str, png_path: str, page: int = 1) -> None:
+        cv2.imwrite(png_path, self.to_array(pdf_path, page))
+
+
 class _KeepSparseLattice(Lattice):
     """Lattice that keeps grids whose cells are mostly empty: a table left blank is still a table.
 
     camelot drops grids that are 90% whitespace as ruling noise; a report table with blank cells (and
-    every slot hidden under a merged cell counts as blank) can be that empty. Only a single-slot frame
-    (a page border) is dropped here.
+    every slot hidden under a merged cell counts as blank) can be that empty. What is dropped here is
+    a grid of a single column: a page frame or rules under a heading, never a report table (those
+    always have a label column and a value column).
     """
 
     def _reject_table(self, table: Any) -> bool:
-        return len(table.rows) < 2 and len(table.cols) < 2
+        return len(table.cols) < 2
 
 
 @dataclass
@@ -82,7 +112,12 @@ def find_grids(path: Path, frames: dict[int, PageFrame]) -> Iterator[tuple[int, 
     characters.
     """
     vector = _KeepSparseLattice(backend="pdfium", engine="vector")
-    raster = _KeepSparseLattice(backend="pdfium", engine="raster", resolution=RASTER_RESOLUTION)
+    raster = _KeepSparseLattice(
+        backend=_PdfiumRenderer(RASTER_RESOLUTION),
+        engine="raster",
+        resolution=RASTER_RESOLUTION,
+        line_scale=RASTER_LINE_SCALE,
+    )
     try:
         pdf = playa.open(path, space="page", password="")
     except Exception as exc:  # playa raises many types for damaged files; the pages are still readable
@@ -111,7 +146,7 @@ def _page_tables(pdf: Any, path: Path, number: int, vector: Lattice, raster: Lat
         args = (str(path), layout, dimensions, number, images, horizontal_text, vertical_text, "")
         vector.prepare_page_parse(*args, layout_kwargs={})
         tables = vector.extract_tables()
-        if tables or not (vector.horizontal_segments and vector.vertical_segments):
+        if tables:
             return tables
         raster.prepare_page_parse(*args, layout_kwargs={})
         return raster.extract_tables()

@@ -7,10 +7,12 @@ split over pages); the truth of each drawn part is the grid a lattice reader mus
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
-from pdf_samples import DrawnTable, PdfWriter, sample_layout
+from pdf_samples import FONT, DrawnTable, PdfWriter, register_font, sample_layout
+from reportlab.pdfgen.canvas import Canvas
 
 from extractors.pdf import extract_pdf
 from extractors.pdf_tables import merge_slots
@@ -146,3 +148,29 @@ def test_boxes_are_points_from_the_top_left(tmp_path: Path) -> None:
     cells = [t for t in observations.tokens if t.grid is not None]
     assert min(t.bbox[1] for t in cells if t.bbox) > title.bbox[3]
     assert all(t.bbox and t.bbox[0] < t.bbox[2] and t.bbox[1] < t.bbox[3] for t in cells)
+
+
+def test_table_ruled_with_polylines_is_found_by_the_raster_pass(tmp_path: Path) -> None:
+    """Rules drawn as one zig-zag path are no lines to the vector pass; the rendered page shows them."""
+    register_font()
+    canvas = Canvas(str(tmp_path / "polyline.pdf"))
+    xs, ys = [72, 200, 260, 320], [700, 680, 660, 640]
+    path = canvas.beginPath()
+    path.moveTo(xs[0], ys[0])
+    for top, bottom in itertools.pairwise(ys):
+        for x, y in ((xs[-1], top), (xs[-1], bottom), (xs[0], bottom), (xs[0], top)):
+            path.lineTo(x, y)
+        path.moveTo(xs[0], bottom)
+    path.moveTo(xs[1], ys[0])
+    for x, y in ((xs[1], ys[-1]), (xs[2], ys[-1]), (xs[2], ys[0]), (xs[3], ys[0])):
+        path.lineTo(x, y)
+    canvas.drawPath(path, stroke=1, fill=0)
+    canvas.setFont(FONT, 10)
+    rows = [["信息内容", "制发", "废止"], ["规章", "3", "1"], ["行政规范性文件", "12", ""]]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            canvas.drawString(xs[c] + 4, ys[r] - 14, text)
+    canvas.showPage()
+    canvas.save()
+    cells = grid_cells(extract_pdf(tmp_path / "polyline.pdf"), 0)
+    assert cells == [(r, c, 1, 1, text) for r, row in enumerate(rows) for c, text in enumerate(row)]

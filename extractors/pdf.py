@@ -16,13 +16,14 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from extractors.base import ExtractionError
-from extractors.pdf_chars import Char, has_drawings, read_page_text
+from extractors.pdf_chars import Char, read_page_text
+from extractors.pdf_content import survey_content
 from extractors.pdf_geometry import PageFrame
 from extractors.pdf_open import open_pdf
 from extractors.pdf_page import page_tokens
-from extractors.pdf_scanned import Observe, image_cover, load_observer, ocr_page
+from extractors.pdf_scanned import Observe, load_observer, ocr_page
 from extractors.pdf_tables import PageGrids, find_grids
-from extractors.pdf_textlayer import MIN_TEXT_OVER_IMAGE, text_layer_fault
+from extractors.pdf_textlayer import text_layer_fault
 from models.observation import Observations, Token
 
 MEDIA_TYPE = "application/pdf"
@@ -58,9 +59,9 @@ def _survey(document: pdfium.PdfDocument, number: int) -> _Page:
     try:
         frame = PageFrame(media=tuple(page.get_mediabox()), rotation=page.get_rotation() % 360)
         text = read_page_text(page, frame)
-        cover = image_cover(page, frame) if len(text.chars) < MIN_TEXT_OVER_IMAGE else 0.0
-        fault = text_layer_fault(text.text, text.map_errors, cover)
-        return _Page(number, frame, text.chars, fault, has_drawings(page))
+        content = survey_content(page, frame)
+        fault = text_layer_fault(text.text, text.map_errors, content.image_cover, content.invisible_text)
+        return _Page(number, frame, text.chars, fault, content.drawings)
     finally:
         page.close()
 

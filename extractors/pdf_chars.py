@@ -59,15 +59,6 @@ def read_page_text(page: pdfium.PdfPage, frame: PageFrame) -> PageText:
         textpage.close()
 
 
-def has_drawings(page: pdfium.PdfPage) -> bool:
-    """Whether the page draws any paths (or holds form XObjects that may): only then can it be ruled."""
-    kinds = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM)
-    return any(
-        pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page.raw, index)) in kinds
-        for index in range(pdfium_c.FPDFPage_CountObjects(page.raw))
-    )
-
-
 def _read(raw: pdfium_c.FPDF_TEXTPAGE, frame: PageFrame) -> PageText:
     count = pdfium_c.FPDFText_CountChars(raw)
     rect = pdfium_c.FS_RECTF()

@@ -1,4 +1,4 @@
-"""Pages without a usable text layer: how much of them is a picture, and reading them through OCR.
+"""Pages without a usable text layer, read through OCR.
 
 Such a page is rendered by pdfium at 200 dpi (BGR uint8, as OpenCV reads images) and handed to the scan
 path (``extractors.scan.observe_pages``), whose pixel boxes are brought back to points in the display
@@ -12,7 +12,6 @@ from collections.abc import Callable
 
 import numpy as np
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 
 from extractors.pdf_geometry import PageFrame
 from models.observation import GridPosition, Token
@@ -21,17 +20,6 @@ RENDER_DPI = 200
 _SCALE = RENDER_DPI / 72
 
 Observe = Callable[..., list[Token]]
-
-
-def image_cover(page: pdfium.PdfPage, frame: PageFrame) -> float:
-    """Share of the page covered by its largest image (0.0 when it has none)."""
-    width, height = frame.size
-    largest = 0.0
-    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
-        x0, y0, x1, y1 = frame.user_box(image.get_bounds())
-        visible = (min(x1, width) - max(x0, 0.0)) * (min(y1, height) - max(y0, 0.0))
-        largest = max(largest, visible)
-    return largest / (width * height) if width > 0 and height > 0 else 0.0
 
 
 def load_observer() -> tuple[Observe | None, str | None]:

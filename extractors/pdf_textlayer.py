@@ -14,7 +14,8 @@ import unicodedata
 from functools import lru_cache
 
 _CID = re.compile(r"\(cid:\d+\)")
-MIN_TEXT_OVER_IMAGE = 30  # fewer visible characters than this over a page-sized image: a scan
+_MIN_TEXT_OVER_IMAGE = 30  # fewer visible characters than this over a page-sized image: a scan
+_PAGE_SIZED = 0.5  # an image over this share of the page makes it a picture
 _MAX_BAD_SHARE = 0.05
 _MAX_MOJIBAKE_SHARE = 0.10
 _MIN_COMMON_SHARE = 0.7
@@ -22,19 +23,25 @@ _MIN_IDEOGRAPHS = 10
 _MIN_LETTERS_WITHOUT_CJK = 40
 
 
-def text_layer_fault(text: str, map_errors: int = 0, image_cover: float = 0.0) -> str | None:
+def text_layer_fault(
+    text: str, map_errors: int = 0, image_cover: float = 0.0, invisible_text: float = 0.0
+) -> str | None:
     """None when the text can be trusted; otherwise a short reason (for the notes) why not.
 
-    ``image_cover`` is the share of the page covered by its largest image: a page-sized picture with
-    only a few characters over it (a page number stamped on a scan) is a scan.
+    ``image_cover`` is the share of the page covered by its largest image, ``invisible_text`` the
+    share of its text drawn invisibly: a page-sized picture with only a few characters over it (a page
+    number stamped on a scan), or with hidden text over it (a scanner's OCR layer), is a scan.
     """
     cids = len(_CID.findall(text))
     visible = [ch for ch in _CID.sub("", text) if not ch.isspace()]
     total = len(visible) + cids
     if total == 0:
         return "no text layer"
-    if image_cover >= 0.5 and total < MIN_TEXT_OVER_IMAGE:
-        return f"a page-sized image with only {total} characters of text"
+    if image_cover >= _PAGE_SIZED:
+        if total < _MIN_TEXT_OVER_IMAGE:
+            return f"a page-sized image with only {total} characters of text"
+        if invisible_text >= 0.5:
+            return "a page-sized image under invisible text (a scanner's OCR layer)"
     bad = cids + sum(1 for ch in visible if _is_bad(ch))
     if bad > _MAX_BAD_SHARE * total or map_errors > _MAX_BAD_SHARE * total:
         return f"unmapped glyphs: {max(bad, map_errors)} of {total} characters have no Unicode value"

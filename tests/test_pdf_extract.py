@@ -189,6 +189,38 @@ def test_scanned_page_goes_to_the_scan_path_in_points(
     )
 
 
+def test_searchable_scan_with_a_hidden_ocr_layer_goes_to_the_scan_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mixed_pdf(tmp_path / "mixed.pdf")
+    picture = pdfium.PdfDocument(tmp_path / "mixed.pdf")[1].render(scale=1).to_pil()
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    canvas = Canvas(str(tmp_path / "searchable.pdf"), pagesize=A4)
+    canvas.drawImage(ImageReader(io.BytesIO(buffer.getvalue())), 0, 0, *A4)
+    hidden = canvas.beginText(60, 700)
+    hidden.setTextRenderMode(3)
+    hidden.setFont(FONT, 9)
+    hidden.textLine("行政复议 行政诉讼 结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉")
+    canvas.drawText(hidden)
+    canvas.showPage()
+    canvas.save()
+    pages: list[int] = []
+
+    def observe(images: list[np.ndarray], *, first_page: int) -> list[Token]:
+        pages.append(first_page)
+        return [Token(text="行政复议", page=first_page, bbox=(0.0, 0.0, 10.0, 10.0), confidence=0.8)]
+
+    monkeypatch.setattr(pdf_module, "load_observer", lambda: (observe, None))
+    observations = extract_pdf(tmp_path / "searchable.pdf")
+    assert pages == [1]
+    assert [t.text for t in observations.tokens] == ["行政复议"]
+    assert observations.notes == [
+        "page 1: text layer unusable (a page-sized image under invisible text (a scanner's OCR layer)); "
+        "read by OCR"
+    ]
+
+
 def test_scanned_page_is_flagged_when_ocr_is_unavailable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -68,3 +68,10 @@ def test_ascii_symbol_soup_without_chinese_is_caught() -> None:
 def test_a_page_number_over_a_page_sized_image_is_a_scan() -> None:
     assert text_layer_fault("- 3 -", image_cover=0.95) is not None
     assert text_layer_fault("- 3 -", image_cover=0.0) is None
+
+
+def test_invisible_text_over_a_page_sized_image_is_a_scan() -> None:
+    fault = text_layer_fault(REPORT_TEXT, image_cover=0.98, invisible_text=1.0)
+    assert fault is not None and "OCR layer" in fault
+    assert text_layer_fault(REPORT_TEXT, image_cover=0.98, invisible_text=0.0) is None
+    assert text_layer_fault(REPORT_TEXT, image_cover=0.1, invisible_text=1.0) is None

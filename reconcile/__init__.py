@@ -24,10 +24,10 @@ def _fit_kind(templates: list[Template], lines: list[Line], year: int | None) ->
     A table that reads the same in several versions takes the version prescribed for the report's year,
     or else the one the document's other tables show.
     """
-    anchors = {t.id: t.anchors for template in templates for t in template.tables}
+    every_table = [table for template in templates for table in template.tables]
     fits: list[list[TableEvidence]] = []
-    for table_id in dict.fromkeys(t.id for template in templates for t in template.tables):
-        others = [a for other, values in anchors.items() if other != table_id for a in values]
+    for table_id in dict.fromkeys(table.id for table in every_table):
+        others = [table for table in every_table if table.id != table_id]
         fits.append([fit_table(template.table(table_id), lines, others) for template in templates])
     prescribed = max((t.version for t in templates if year is not None and t.first_year <= year), default="")
     decided = [_best(candidates)[0].table.version for candidates in fits if len(_best(candidates)) == 1]

@@ -6,6 +6,8 @@ publisher row, a wrapped label or a continuation page does not shift anything.
 
 from __future__ import annotations
 
+from rapidfuzz import fuzz, process
+
 from models.observation import Token
 from models.template import Row, TableTemplate
 from reconcile.evidence import Reading, RowEvidence, TableEvidence
@@ -109,13 +111,29 @@ class _Fitter:
             self.current = None
 
 
-def fit_table(table: TableTemplate, lines: list[Line], other_anchors: list[str]) -> TableEvidence:
+def _marks(tables: list[TableTemplate]) -> set[str]:
+    """Label cores (rows, column headers) of these tables."""
+    return {
+        core(label) for table in tables for label in [*(r.label for r in table.rows), *table.column_labels]
+    }
+
+
+def _is_mark(text: str, marks: set[str]) -> bool:
+    seen = core(text)
+    return len(seen) >= 2 and process.extractOne(seen, marks, scorer=fuzz.ratio, score_cutoff=90) is not None
+
+
+def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplate]) -> TableEvidence:
     """Walk the lines once; the table is active from its anchor (its title) to another table's anchor.
 
-    Without its anchor, a table becomes active at the first label that matches one of its rows well.
+    A document without the table's title (a scan of the table alone) starts the table at a label only it
+    has (a row or column header) and ends it at a label only another table has.
     """
+    other_anchors = [anchor for other in others for anchor in other.anchors]
     fitter = _Fitter(table, other_anchors)
     has_anchor = any(fitter.is_own_anchor(t.text) for line in lines for t in line.labels)
+    own, foreign = _marks([table]), _marks(others)
+    own, foreign = own - foreign, foreign - own
     active = False
     for line in lines:
         for token in line.labels:
@@ -123,12 +141,11 @@ def fit_table(table: TableTemplate, lines: list[Line], other_anchors: list[str])
             if fitter.is_own_anchor(text):
                 active = True
                 fitter.evidence.anchored = True
-            elif fitter.is_other_anchor(text):
-                if active:
-                    active = False
-                    fitter.current = None
+            elif fitter.is_other_anchor(text) or (active and not has_anchor and _is_mark(text, foreign)):
+                active = False
+                fitter.current = None
                 continue
-            elif not active and not has_anchor and fitter.best_row(text)[1] >= 95:
+            elif not active and not has_anchor and _is_mark(text, own):
                 active = True
             if active:
                 fitter.take_label(token)

@@ -1,0 +1,56 @@
+"""Layout damage: tables without titles, wrapped and vertical labels, page footers inside a table."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from extractors.html import extract_html
+from models.document import SourceInfo
+from models.observation import Observations
+from models.template import builtin_templates
+from reconcile import reconcile_document
+from reportgrid.pipeline import process_document
+from samplegen.render_html import render_html
+from samplegen.scoring import load_expected, score_document
+from samplegen.values import random_report
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_scans"
+
+
+def test_grid_tables_without_their_titles_are_found_by_their_own_labels(tmp_path: Path) -> None:
+    template = builtin_templates()[1]
+    rng = random.Random(5)
+    sample = random_report(template, rng)
+    path = tmp_path / "report.html"
+    path.write_text(render_html(sample, rng), encoding="utf-8")
+    cells_only = [t for t in extract_html(path).tokens if t.grid is not None]
+    document = reconcile_document(
+        Observations(source_kind="html", media_type="text/html", tokens=cells_only),
+        SourceInfo(path=str(path), sha256="", media_type="text/html"),
+    )
+    expected = {t.table.id: {f"{r}/{c}": v for (r, c), v in t.expected.items()} for t in sample.tables}
+    score = score_document(document, expected)
+    assert [t.id for t in document.tables] == ["二", "三", "四"]
+    assert score.right == score.cells
+    assert document.status == "valid"
+
+
+def test_wrapped_labels_vertical_labels_and_footers_do_not_shift_rows(tmp_path: Path) -> None:
+    text = (SAMPLES / "hushan-2020.txt").read_text(encoding="utf-8")
+    text = text.replace(
+        "(二)部分公开(区分处理的,只计这一情形,不计其他情形)\n\n0\n\n0\n\n0\n",
+        "(二)部分公开(区分处理的,\n0\n\n0\n\n- 4 -\n\n0\n只计这一情形,不计其他情形)\n",
+    )
+    text = text.replace("三、本年度办理结果\n", "三、\n本\n年\n度\n办\n理\n结\n果\n")
+    text = text.replace("+189", "+7")
+    assert "- 4 -" in text and "\n本\n年\n" in text
+    path = tmp_path / "damaged.txt"
+    path.write_text(text, encoding="utf-8")
+    document = process_document(path)
+    expected = load_expected(SAMPLES / "hushan-2020.txt.expected.json")["tables"]
+    expected["二"]["other_services/change"] = 7
+    score = score_document(document, expected)
+    assert score.silent_errors == []
+    assert score.right == score.cells
+    assert document.status == "valid"

@@ -28,9 +28,13 @@ def supported(path: Path) -> bool:
     return path.suffix.lower() in _EXTRACTORS
 
 
+PAGE_FOLDER_EXTRACTOR = "extractors.scan:extract_images"
+"""A folder is one document made of page images (name_p1.png, name_p2.png …)."""
+
+
 def extract(path: Path) -> Observations:
     """Read one document with the extractor for its kind; raise ExtractionError when it cannot."""
-    target = _EXTRACTORS.get(path.suffix.lower())
+    target = PAGE_FOLDER_EXTRACTOR if path.is_dir() else _EXTRACTORS.get(path.suffix.lower())
     if target is None:
         raise ExtractionError(f"unsupported file type {path.suffix or '(none)'!r}")
     module_name, _, function_name = target.partition(":")

@@ -17,8 +17,20 @@ def _media_type(path: Path) -> str:
     return guessed or "application/octet-stream"
 
 
+def _digest(path: Path) -> str:
+    """The file's sha256; for a folder of page images, over its files' names and bytes in order."""
+    digest = hashlib.sha256()
+    if path.is_dir():
+        for page in sorted(p for p in path.iterdir() if p.is_file()):
+            digest.update(page.name.encode())
+            digest.update(page.read_bytes())
+    else:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def source_info(path: Path, pages: int | None = None, media_type: str | None = None) -> SourceInfo:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    digest = _digest(path)
     return SourceInfo(
         path=str(path), sha256=digest, media_type=media_type or _media_type(path), pages=pages
     )

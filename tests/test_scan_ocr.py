@@ -1,0 +1,60 @@
+"""Both OCR engines read known digits and text lines, offline, from the models in the rapidocr wheel."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+from scan_pages import _font
+
+from extractors.scan.ocr import ENGINES, get_engine
+from extractors.scan.ocr.paddle_engine import DET_MODEL, REC_MODEL, build_model_dirs
+
+
+def _crop(text: str, size: int = 40) -> np.ndarray:
+    font = _font(size)
+    width = round(font.getlength(text)) + 24
+    image = Image.new("RGB", (width, size + 20), (255, 255, 255))
+    ImageDraw.Draw(image).text((12, 10), text, font=font, fill=(0, 0, 0))
+    return np.ascontiguousarray(np.asarray(image)[:, :, ::-1])
+
+
+DIGITS = ["0", "7", "36", "254", "1902", "+8", "96171.6", "251000元"]
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_engine_reads_known_digits_in_one_batch(name: str) -> None:
+    engine = get_engine(name)
+    readings = engine.recognise([_crop(text) for text in DIGITS])
+    assert [text for text, _ in readings] == DIGITS
+    assert all(0.8 <= confidence <= 1.0 for _, confidence in readings)
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_engine_detects_and_reads_lines_on_an_image(name: str) -> None:
+    lines = ["二、主动公开政府信息情况", "行政许可 1234"]
+    page = Image.new("RGB", (900, 400), (255, 255, 255))
+    draw = ImageDraw.Draw(page)
+    for index, line in enumerate(lines):
+        draw.text((60, 80 + 160 * index), line, font=_font(44), fill=(0, 0, 0))
+    found = get_engine(name).read_page(np.ascontiguousarray(np.asarray(page)[:, :, ::-1]))
+    assert [line.text.replace(" ", "") for line in found] == [line.replace(" ", "") for line in lines]
+    first = found[0].bbox
+    assert 40 <= first[0] <= 80 and 60 <= first[1] <= 100
+
+
+def test_engines_are_loaded_once() -> None:
+    assert get_engine("rapidocr") is get_engine("rapidocr")
+
+
+def test_unknown_engine_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown OCR engine"):
+        get_engine("tesseract")
+
+
+def test_paddle_model_folders_built_from_the_wheel(tmp_path) -> None:
+    folders = build_model_dirs(tmp_path)
+    for name in (DET_MODEL, REC_MODEL):
+        assert (folders[name] / "inference.onnx").stat().st_size > 1_000_000
+        assert f"model_name: {name}" in (folders[name] / "inference.yml").read_text(encoding="utf-8")
+    assert "character_dict:" in (folders[REC_MODEL] / "inference.yml").read_text(encoding="utf-8")

@@ -174,3 +174,23 @@ def test_table_ruled_with_polylines_is_found_by_the_raster_pass(tmp_path: Path) 
     canvas.save()
     cells = grid_cells(extract_pdf(tmp_path / "polyline.pdf"), 0)
     assert cells == [(r, c, 1, 1, text) for r, row in enumerate(rows) for c, text in enumerate(row)]
+
+
+def test_table_without_rules_comes_out_as_positioned_runs_row_by_row(tmp_path: Path) -> None:
+    register_font()
+    canvas = Canvas(str(tmp_path / "unruled.pdf"))
+    canvas.setFont(FONT, 10)
+    rows = [["信息内容", "本年制发件数", "本年废止件数"], ["规章", "3", "1"], ["行政规范性文件", "12", "0"]]
+    columns = [72, 250, 350]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            canvas.drawString(columns[c], 700 - 20 * r, text)
+    canvas.showPage()
+    canvas.save()
+    tokens = extract_pdf(tmp_path / "unruled.pdf").tokens
+    assert [t.text for t in tokens] == [text for row in rows for text in row]
+    assert all(t.grid is None and t.bbox is not None for t in tokens)
+    assert [round(t.bbox[0]) for t in tokens] == columns * 3
+    for r in range(3):
+        baseline = 841.89 - (700 - 20 * r)  # top-left origin: y grows downwards
+        assert all(t.bbox and t.bbox[1] < baseline < t.bbox[3] for t in tokens[3 * r : 3 * r + 3])

@@ -105,35 +105,48 @@ class PageGrids:
     note: str | None = None
 
 
-def find_grids(path: Path, frames: dict[int, PageFrame]) -> Iterator[tuple[int, PageGrids]]:
-    """Ruled grids for each requested page (1-based numbers), in page order, top to bottom.
+class GridFinder:
+    """camelot's lattice over one document, page by page; the document is opened once, on first use.
 
-    A page camelot cannot read yields no grids and a note saying why; the caller still has the page's
-    characters.
+    A page camelot cannot read gets no grids and a note saying why; the caller still has the page's
+    characters. Use as a context manager so the document is closed.
     """
-    vector = _KeepSparseLattice(backend="pdfium", engine="vector")
-    raster = _KeepSparseLattice(
-        backend=_PdfiumRenderer(RASTER_RESOLUTION),
-        engine="raster",
-        resolution=RASTER_RESOLUTION,
-        line_scale=RASTER_LINE_SCALE,
-    )
-    try:
-        pdf = playa.open(path, space="page", password="")
-    except Exception as exc:  # playa raises many types for damaged files; the pages are still readable
-        for number in sorted(frames):
-            yield number, PageGrids([], f"page {number}: ruled tables not read: {exc}")
-        return
-    with pdf:
-        for number in sorted(frames):
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._pdf: Any = None
+        self._failure: str | None = None
+        self._vector = _KeepSparseLattice(backend="pdfium", engine="vector")
+        self._raster = _KeepSparseLattice(
+            backend=_PdfiumRenderer(RASTER_RESOLUTION),
+            engine="raster",
+            resolution=RASTER_RESOLUTION,
+            line_scale=RASTER_LINE_SCALE,
+        )
+
+    def __enter__(self) -> GridFinder:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
+
+    def find(self, number: int, frame: PageFrame) -> PageGrids:
+        """Ruled grids of page ``number`` (1-based), top to bottom."""
+        if self._pdf is None and self._failure is None:
             try:
-                tables = _page_tables(pdf, path, number, vector, raster)
-            except Exception as exc:  # a damaged page must not lose the rest of the document
-                yield number, PageGrids([], f"page {number}: ruled tables not read: {exc}")
-                continue
-            grids = [_grid(table, frames[number]) for table in tables]
-            grids.sort(key=lambda grid: (grid.bbox[1], grid.bbox[0]))
-            yield number, PageGrids(grids)
+                self._pdf = playa.open(self.path, space="page", password="")
+            except Exception as exc:  # playa raises many types for damaged files; pdfium read the pages
+                self._failure = str(exc)
+        if self._failure is not None:
+            return PageGrids([], f"page {number}: ruled tables not read: {self._failure}")
+        try:
+            tables = _page_tables(self._pdf, self.path, number, self._vector, self._raster)
+        except Exception as exc:  # a damaged page must not lose the rest of the document
+            return PageGrids([], f"page {number}: ruled tables not read: {exc}")
+        grids = [_grid(table, frame) for table in tables]
+        grids.sort(key=lambda grid: (grid.bbox[1], grid.bbox[0]))
+        return PageGrids(grids)
 
 
 def _page_tables(pdf: Any, path: Path, number: int, vector: Lattice, raster: Lattice) -> list[Any]:

@@ -13,7 +13,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image
 
@@ -153,9 +152,3 @@ def scan_pages_of(truth: SampleTruth, title: bool = True) -> list[int]:
     if title:
         pages.add(1)
     return sorted(pages)
-
-
-def image_array(path: Path) -> np.ndarray:
-    """A written page image read back as an array, for comparing files."""
-    with Image.open(path) as image:
-        return np.array(image.convert("L"))

@@ -4,7 +4,8 @@ Written next to the sample as ``<name>.expected.json``::
 
     {"issuer", "year", "title",
      "template_version": {"二": "2021", ...},
-     "tables": {"三": {"row_key/col_key": value, ...}, ...},   # the cells this document shows
+     "tables": {"三": {"row_key/col_key": value, ...}, ...},   # every table the document shows whole
+     "partial_tables": ["三"],   # tables only part of which the document shows (their cells are in "cells")
      "document": {"kind", "units", "bbox_origin": "top-left", "pages": [...], "variant": {...}},
      "table_parts": [{"table", "page", "bbox", "header_repeated"}],
      "cells": [{"table", "row", "col", "value", "printed", "page", "bbox", "text_bbox", "grid"}]}
@@ -75,14 +76,27 @@ class SampleTruth:
     parts: list[TablePart]
     variant: dict[str, object] = field(default_factory=dict)
 
+    def complete_tables(self) -> list[str]:
+        """Tables every cell of which this document shows, in template order."""
+        shown = {(c.table, c.row, c.col) for c in self.cells}
+        return [
+            t.table.id
+            for t in self.sample.tables
+            if all((t.table.id, *cell.key) in shown for cell in t.table.cells)
+        ]
+
     def tables(self) -> dict[str, dict[str, int | float]]:
-        out: dict[str, dict[str, int | float]] = {}
-        for cell in self.cells:
-            out.setdefault(cell.table, {})[f"{cell.row}/{cell.col}"] = cell.value
+        """Expected values of the complete tables, as ``{"三": {"row/col": value}}``."""
+        complete = self.complete_tables()
+        out: dict[str, dict[str, int | float]] = {table: {} for table in complete}
+        for sample in self.sample.tables:
+            if sample.table.id in out:
+                for cell in sample.table.cells:
+                    out[sample.table.id][f"{cell.key[0]}/{cell.key[1]}"] = sample.expected[cell.key]
         return out
 
     def to_json(self) -> dict[str, object]:
-        shown = {cell.table for cell in self.cells}
+        complete = self.complete_tables()
         return {
             "issuer": self.sample.issuer,
             "year": self.sample.year,
@@ -90,9 +104,10 @@ class SampleTruth:
             "template_version": {
                 t.table.id: t.table.version or self.sample.template.version
                 for t in self.sample.tables
-                if t.table.id in shown
+                if t.table.id in complete
             },
             "tables": self.tables(),
+            "partial_tables": sorted({c.table for c in self.cells} - set(complete)),
             "document": {
                 "kind": self.kind,
                 "units": self.units,
@@ -143,7 +158,3 @@ def _rounded(value: object) -> object:
     if isinstance(value, list | tuple):
         return [_rounded(v) for v in value]
     return value
-
-
-def load_expected(path: Path) -> dict[str, object]:
-    return json.loads(path.read_text("utf-8"))

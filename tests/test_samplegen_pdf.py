@@ -11,13 +11,14 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
+from PIL import Image
 
 from samplegen.corpus import DocSpec, report, write_corpus, write_document
 from samplegen.degrade import Degradation, rasterise, scan_document, scan_page
 from samplegen.fonts import FontFile, FontMissingError, font_path
 from samplegen.make_scan_samples import SAMPLES, write_scan_samples
 from samplegen.render_pdf import render_pdf
-from samplegen.scan_files import expected_path, image_array
+from samplegen.scan_files import expected_path
 from samplegen.truth import SampleTruth
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,6 +246,11 @@ def test_committed_mixed_and_image_pdfs_have_text_only_on_typed_pages() -> None:
             if layer == "ok":
                 assert any(label in text for label in (*LABELS, "报告"))
         assert "image" in layers or "no_unicode_map" in layers
+
+
+def image_array(path: Path) -> np.ndarray:
+    with Image.open(path) as image:
+        return np.array(image.convert("L"))
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,9 @@ from extractors.base import ExtractionError
 from extractors.pdf_chars import read_page_text
 from extractors.pdf_content import survey_content
 from extractors.pdf_geometry import PageFrame
-from extractors.pdf_open import open_pdf
+from extractors.pdf_open import PDFIUM_LOCK, open_pdf
 from extractors.pdf_page import page_tokens
-from extractors.pdf_scanned import Observe, load_observer, ocr_page
+from extractors.pdf_scanned import Observe, Rendered, load_observer, ocr_page, render
 from extractors.pdf_tables import GridFinder, PageGrids
 from extractors.pdf_textlayer import text_layer_fault
 from models.observation import Observations, Token
@@ -30,19 +30,17 @@ MEDIA_TYPE = "application/pdf"
 
 def extract_pdf(path: Path) -> Observations:
     """Observations of a PDF: raises ExtractionError when it cannot be opened or nothing in it is readable."""
-    document = open_pdf(path)
+    with PDFIUM_LOCK:
+        document = open_pdf(path)
+        pages = len(document)
     reader = _Reader()
     try:
         with GridFinder(path) as finder:
-            for number in range(1, len(document) + 1):
-                page = document[number - 1]
-                try:
-                    reader.read(page, number, finder)
-                finally:
-                    page.close()
-        pages = len(document)
+            for number in range(1, pages + 1):
+                reader.read(document, number, finder)
     finally:
-        document.close()
+        with PDFIUM_LOCK:
+            document.close()
     if not any(token.text for token in reader.tokens):
         reasons = "; ".join(reader.notes) or "no text found"
         raise ExtractionError(f"{path.name}: nothing readable: {reasons}")
@@ -52,7 +50,10 @@ def extract_pdf(path: Path) -> Observations:
 
 
 class _Reader:
-    """Tokens and notes of a document, page after page; tables numbered across the whole document."""
+    """Tokens and notes of a document, page after page; tables numbered across the whole document.
+
+    pdfium work on a page is done holding PDFIUM_LOCK; OCR of a rendered page runs without it.
+    """
 
     def __init__(self) -> None:
         self.tokens: list[Token] = []
@@ -60,30 +61,45 @@ class _Reader:
         self.tables = 0
         self._observer: tuple[Observe | None, str | None] | None = None
 
-    def read(self, page: pdfium.PdfPage, number: int, finder: GridFinder) -> None:
-        frame = PageFrame(media=tuple(page.get_mediabox()), rotation=page.get_rotation() % 360)
-        text = read_page_text(page, frame)
-        content = survey_content(page, frame)
-        fault = text_layer_fault(text.text, text.map_errors, content.image_cover, content.invisible_text)
-        if fault is not None:
-            self._ocr(page, frame, number, fault)
-            return
-        found = finder.find(number, frame) if content.drawings else PageGrids([])
-        if found.note:
-            self.notes.append(found.note)
-        self.tokens.extend(page_tokens(number, text.chars, found.grids, frame.size[1], self.tables))
-        self.tables += len(found.grids)
+    def read(self, document: pdfium.PdfDocument, number: int, finder: GridFinder) -> None:
+        with PDFIUM_LOCK:
+            page = document[number - 1]
+            try:
+                frame = PageFrame(media=tuple(page.get_mediabox()), rotation=page.get_rotation() % 360)
+                text = read_page_text(page, frame)
+                content = survey_content(page, frame)
+                fault = text_layer_fault(
+                    text.text, text.map_errors, content.image_cover, content.invisible_text
+                )
+                if fault is None:
+                    found = finder.find(number, frame) if content.drawings else PageGrids([])
+                    if found.note:
+                        self.notes.append(found.note)
+                    self.tokens.extend(
+                        page_tokens(number, text.chars, found.grids, frame.size[1], self.tables)
+                    )
+                    self.tables += len(found.grids)
+                    return
+                observe = self._observe(number, fault)
+                if observe is None:
+                    return
+                rendered = render(page, frame)
+            finally:
+                page.close()
+        self._ocr(rendered, number, fault, observe)
 
-    def _ocr(self, page: pdfium.PdfPage, frame: PageFrame, number: int, fault: str) -> None:
-        """The page read by the scan path, with a note saying so (or why the scan path could not)."""
+    def _observe(self, number: int, fault: str) -> Observe | None:
+        """The scan path, or None after noting why the page cannot be read."""
         if self._observer is None:
             self._observer = load_observer()
         observe, unavailable = self._observer
         if observe is None:
             self.notes.append(f"page {number}: text layer unusable ({fault}); not read: {unavailable}")
-            return
+        return observe
+
+    def _ocr(self, rendered: Rendered, number: int, fault: str, observe: Observe) -> None:
         try:
-            read = ocr_page(page, frame, number, self.tables, observe)
+            read = ocr_page(rendered, number, self.tables, observe)
         except ExtractionError as exc:
             self.notes.append(f"page {number}: text layer unusable ({fault}); OCR failed: {exc}")
             return

@@ -6,6 +6,7 @@ pdfium tries the empty user password itself, so a PDF encrypted only against cop
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -15,9 +16,14 @@ from extractors.base import ExtractionError
 
 _PASSWORD_ERRORS = (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY)
 
+# pdfium is not thread-safe and the batch flow runs documents in threads: every pdfium call (opening,
+# reading, rendering, closing) is made holding this lock. Re-entrant, so a holder may call helpers
+# that take it again.
+PDFIUM_LOCK = threading.RLock()
+
 
 def open_pdf(path: Path) -> pdfium.PdfDocument:
-    """The document, or ExtractionError saying why it cannot be read."""
+    """The document, or ExtractionError saying why it cannot be read. Call holding PDFIUM_LOCK."""
     if not path.is_file():
         raise ExtractionError(f"{path.name}: no such file")
     with path.open("rb") as handle:

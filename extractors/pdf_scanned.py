@@ -9,6 +9,7 @@ its tables from its own zero; they are renumbered after the document's tables so
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -31,23 +32,30 @@ def load_observer() -> tuple[Observe | None, str | None]:
     return observe_pages, None
 
 
-def render(page: pdfium.PdfPage) -> np.ndarray:
+@dataclass(frozen=True)
+class Rendered:
+    """A page as the scan path sees it, and where its pixels sit in the display frame."""
+
+    image: np.ndarray  # BGR uint8
+    offset: tuple[float, float]  # display-frame point of the image's top-left pixel (the CropBox corner)
+
+
+def render(page: pdfium.PdfPage, frame: PageFrame) -> Rendered:
     bitmap = page.render(scale=_SCALE)
     try:
-        return np.array(bitmap.to_numpy()[:, :, :3])
+        image = np.array(bitmap.to_numpy()[:, :, :3])
     finally:
         bitmap.close()
+    x0, y0, _, _ = frame.user_box(page.get_cropbox())
+    return Rendered(image, (x0, y0))
 
 
-def ocr_page(
-    page: pdfium.PdfPage, frame: PageFrame, number: int, first_table: int, observe: Observe
-) -> list[Token]:
+def ocr_page(rendered: Rendered, number: int, first_table: int, observe: Observe) -> list[Token]:
     """OCR tokens of one page, boxes in points of the display frame, tables numbered from first_table."""
-    image = render(page)
-    offset_x, offset_y, _, _ = frame.user_box(page.get_cropbox())
+    offset_x, offset_y = rendered.offset
     tables: dict[int, int] = {}
     tokens = []
-    for token in observe([image], first_page=number):
+    for token in observe([rendered.image], first_page=number):
         update: dict[str, object] = {"page": number}
         if token.bbox is not None:
             x0, y0, x1, y1 = token.bbox

@@ -29,6 +29,7 @@ from camelot.parsers import Lattice
 from camelot.utils import get_image_char_and_text_objects, get_page_layout
 
 from extractors.pdf_geometry import BBox, PageFrame
+from extractors.pdf_open import PDFIUM_LOCK
 
 RASTER_RESOLUTION = 150  # dpi for the raster fallback: ruling lines survive it, a fifth of the CPU of 300
 # Shortest ruling the raster pass keeps: a fortieth of the page (21 pt on A4). camelot's default (a
@@ -75,12 +76,13 @@ class _PdfiumRenderer:
         self.dpi = dpi
 
     def to_array(self, pdf_path: str, page: int = 1) -> np.ndarray:
-        document = pdfium.PdfDocument(pdf_path)
-        try:
-            bitmap = document[page - 1].render(scale=self.dpi / 72)
-            return np.array(bitmap.to_numpy()[:, :, :3])  # BGR, as cv2 reads images
-        finally:
-            document.close()
+        with PDFIUM_LOCK:
+            document = pdfium.PdfDocument(pdf_path)
+            try:
+                bitmap = document[page - 1].render(scale=self.dpi / 72)
+                return np.array(bitmap.to_numpy()[:, :, :3])  # BGR, as cv2 reads images
+            finally:
+                document.close()
 
     def convert(self, pdf_path: str, png_path: str, page: int = 1) -> None:
         cv2.imwrite(png_path, self.to_array(pdf_path, page))

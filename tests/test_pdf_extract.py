@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -274,3 +275,22 @@ def test_scanned_page_read_by_the_real_scan_path_lines_up_with_the_digital_one(t
     assert same_text >= 0.9 * len(digital)
     for key, token in digital.items():
         assert scanned[key].bbox == pytest.approx(token.bbox, abs=2.0)
+
+
+def test_documents_read_in_threads_come_out_as_read_alone(tmp_path: Path) -> None:
+    """The batch flow runs documents in threads; pdfium is not thread-safe, the extractor serialises it."""
+    paths = []
+    for index, (version, table_id) in enumerate(
+        [("2019", "三"), ("2021", "三"), ("2021", "四"), ("2019", "二")]
+    ):
+        writer = PdfWriter(tmp_path / f"doc{index}.pdf")
+        writer.text("某某区人民政府政府信息公开工作年度报告", 16)
+        writer.table(
+            sample_layout(version, table_id, seed=index), split_after=6 if table_id == "三" else None
+        )
+        writer.save()
+        paths.append(tmp_path / f"doc{index}.pdf")
+    alone = [extract_pdf(path) for path in paths]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(extract_pdf, paths * 3))
+    assert together == alone * 3

@@ -80,6 +80,9 @@ class _Reader:
                     )
                     self.tables += len(found.grids)
                     return
+                if not (text.chars or content.drawings or content.image_cover):
+                    self.notes.append(f"page {number}: blank")
+                    return
                 observe = self._observe(number, fault)
                 if observe is None:
                     return

@@ -222,6 +222,31 @@ def test_searchable_scan_with_a_hidden_ocr_layer_goes_to_the_scan_path(
     ]
 
 
+def test_blank_page_is_noted_and_not_sent_to_ocr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    register_font()
+    canvas = Canvas(str(tmp_path / "blank.pdf"), pagesize=A4)
+    canvas.setFont(FONT, 12)
+    canvas.drawString(50, 780, "政府信息公开工作年度报告")
+    canvas.showPage()
+    canvas.showPage()
+    canvas.setFont(FONT, 12)
+    canvas.drawString(50, 780, "六、其他需要报告的事项")
+    canvas.showPage()
+    canvas.save()
+
+    def observe(images: list[np.ndarray], *, first_page: int) -> list[Token]:
+        raise AssertionError("a blank page was sent to OCR")
+
+    monkeypatch.setattr(pdf_module, "load_observer", lambda: (observe, None))
+    observations = extract_pdf(tmp_path / "blank.pdf")
+    assert observations.pages == 3
+    assert [(t.page, t.text) for t in observations.tokens] == [
+        (1, "政府信息公开工作年度报告"),
+        (3, "六、其他需要报告的事项"),
+    ]
+    assert observations.notes == ["page 2: blank"]
+
+
 def test_scanned_page_is_flagged_when_ocr_is_unavailable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

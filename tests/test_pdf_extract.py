@@ -319,3 +319,31 @@ def test_documents_read_in_threads_come_out_as_read_alone(tmp_path: Path) -> Non
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(extract_pdf, paths * 3))
     assert together == alone * 3
+
+
+def test_rotated_page_with_content_drawn_upright_keeps_display_coordinates(tmp_path: Path) -> None:
+    """/Rotate 90 with the content counter-rotated (how landscape tables are often written): the
+    viewer shows it upright, and boxes come out where the viewer shows them."""
+    register_font()
+    canvas = Canvas(str(tmp_path / "upright.pdf"), pagesize=A4)
+    canvas.setPageRotation(90)
+    canvas.rotate(90)  # (u, v) lands at display (u, -v): draw with y negated, top-left origin
+    canvas.setFont(FONT, 12)
+    canvas.drawString(60, -60, "横向页面的表格")
+    xs, ys = [60, 300, 500], [100, 130, 160]
+    for y in ys:
+        canvas.line(xs[0], -y, xs[-1], -y)
+    for x in xs:
+        canvas.line(x, -ys[0], x, -ys[-1])
+    rows = [["结果维持", "10"], ["结果纠正", "1"]]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            canvas.drawString(xs[c] + 5, -(ys[r] + 20), text)
+    canvas.showPage()
+    canvas.save()
+    tokens = extract_pdf(tmp_path / "upright.pdf").tokens
+    assert tokens[0].text == "横向页面的表格" and tokens[0].grid is None
+    cells = [(t.grid.row, t.grid.col, t.text, t.bbox) for t in tokens if t.grid is not None]
+    assert [cell[:3] for cell in cells] == [(0, 0, "结果维持"), (0, 1, "10"), (1, 0, "结果纠正"), (1, 1, "1")]
+    for row, col, _, bbox in cells:
+        assert bbox == pytest.approx((xs[col], ys[row], xs[col + 1], ys[row + 1]), abs=1.0)

@@ -85,11 +85,39 @@ def _coverage(mask: np.ndarray, fixed: int, start: int, end: int, reach: int, al
     return float(band.any(axis=0).mean())
 
 
+def _thin_coverage(ink: np.ndarray, fixed: int, start: int, end: int, reach: int, along_x: bool) -> float:
+    """Share of the stretch where ink near ``fixed`` is thin: paper just beyond it on both sides.
+
+    A broken rule leaves thin ink along the boundary; text crossing a spanning cell's missing boundary
+    has ink beyond the band as well, so it does not count.
+    """
+    if end <= start:
+        return 0.0
+    lines = ink if along_x else ink.T
+    lo, hi = max(0, fixed - reach), fixed + reach + 1
+    band = lines[lo:hi, start:end].any(axis=0)
+    if band.size == 0:
+        return 0.0
+    above = lines[max(0, lo - reach - 2) : max(0, lo - 2), start:end].any(axis=0)
+    below = lines[hi + 2 : hi + reach + 2, start:end].any(axis=0)
+    if above.size != band.size:
+        above = np.zeros_like(band)
+    if below.size != band.size:
+        below = np.zeros_like(band)
+    return float((band & ~above & ~below).mean())
+
+
+def _present(line: float, thin_ink: float) -> bool:
+    """Whether a boundary is ruled: mostly covered by the line mask, or by thin ink (a broken rule)."""
+    return line >= 0.5 or thin_ink >= 0.6
+
+
 def _table(
-    horizontal: np.ndarray, vertical: np.ndarray, box: tuple[int, int, int, int], unit: int
+    ink: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray, box: tuple[int, int, int, int], unit: int
 ) -> Table | None:
     x0, y0, x1, y1 = box
     h_region, v_region = horizontal[y0:y1, x0:x1], vertical[y0:y1, x0:x1]
+    ink_region = ink[y0:y1, x0:x1]
     h_segments = [s for s in _segments(h_region) if s[2] - s[0] >= unit * 4]
     v_segments = [s for s in _segments(v_region) if s[3] - s[1] >= unit * 2]
     if len(h_segments) < 2 or len(v_segments) < 2:
@@ -127,12 +155,12 @@ def _table(
     for r in range(n_rows):
         for c in range(n_cols):
             if c + 1 < n_cols:
-                shared = _coverage(v_region, xs[c + 1], ys[r] + margin, ys[r + 1] - margin, reach, False)
-                if shared < 0.5:
+                stretch = (xs[c + 1], ys[r] + margin, ys[r + 1] - margin, reach, False)
+                if not _present(_coverage(v_region, *stretch), _thin_coverage(ink_region, *stretch)):
                     parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
             if r + 1 < n_rows:
-                shared = _coverage(h_region, ys[r + 1], xs[c] + margin, xs[c + 1] - margin, reach, True)
-                if shared < 0.5:
+                stretch = (ys[r + 1], xs[c] + margin, xs[c + 1] - margin, reach, True)
+                if not _present(_coverage(h_region, *stretch), _thin_coverage(ink_region, *stretch)):
                     parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
 
     groups: dict[int, list[tuple[int, int]]] = {}
@@ -160,7 +188,7 @@ def find_tables(ink: np.ndarray, unit: int | None = None) -> list[Table]:
     for x0, y0, x1, y1 in _segments(frame):
         if x1 - x0 < unit * 8 or y1 - y0 < unit * 3:
             continue
-        table = _table(horizontal, vertical, (x0, y0, x1, y1), unit)
+        table = _table(ink, horizontal, vertical, (x0, y0, x1, y1), unit)
         if table is not None:
             tables.append(table)
     tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))

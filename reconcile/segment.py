@@ -107,6 +107,7 @@ class _Fitter:
             evidence.positioned = False
         else:
             evidence.readings.extend(values)
+            evidence.positioned = False
         if grid:
             self.current = None
 

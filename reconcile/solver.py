@@ -26,8 +26,10 @@ is the less likely reading of a flattened row. It only chooses the value shown: 
 make "this number is the sum of the others" a frequent coincidence, so it never settles a doubt."""
 
 
-TIE_BREAK_SPAN = 1_000_000
-"""The objective is fit × TIE_BREAK_SPAN + tie-break: tie-breaks only choose among equal fits."""
+TIE_BREAK_SECONDS = 1.0
+"""Tie-breaks only choose among equally good fits, so their search may stop early."""
+ROUND_SECONDS = 0.3
+"""Search for one counter-example with many differing cells; stopping early only costs another round."""
 
 
 CORRECTION_COST = 100
@@ -197,11 +199,42 @@ def _all_zero(readings: list[Reading]) -> bool:
     )
 
 
-def _solver() -> cp_model.CpSolver:
+def _solver(seconds: float = 20.0) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 20.0
+    solver.parameters.max_time_in_seconds = seconds
     return solver
+
+
+def _best_fit(built: _TableModel) -> tuple[cp_model.CpSolver, int, bool]:
+    """The best fit, then the tie-breaks among solutions that fit as well.
+
+    Returns the solver holding the chosen solution, the optimal fit and whether it is proven optimal.
+    The tie-break search is bounded in time: any solution with the optimal fit is a sound reference
+    for the certainty check, the tie-breaks only choose which values a doubtful cell shows.
+    """
+    model = built.model
+    objective = sum(cost * literal for cost, literal in built.costs)
+    model.minimize(objective)
+    solver = _solver()
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise RuntimeError(
+            f"table {built.table.id}: the solver found no assignment ({solver.status_name(status)})"
+        )
+    optimum = round(solver.objective_value)
+    if not built.tie_breaks:
+        return solver, optimum, status == cp_model.OPTIMAL
+    proven = status == cp_model.OPTIMAL
+    model.clear_hints()
+    for var in built.values.values():
+        model.add_hint(var, solver.value(var))
+    model.add(objective <= optimum)
+    model.minimize(sum(cost * literal for cost, literal in built.tie_breaks))
+    chooser = _solver(TIE_BREAK_SECONDS)
+    if chooser.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return chooser, optimum, proven
+    return solver, optimum, proven
 
 
 def solve_table(evidence: TableEvidence) -> TableDecision:
@@ -210,17 +243,7 @@ def solve_table(evidence: TableEvidence) -> TableDecision:
         if row.key in evidence.rows:
             built.add_row(row.key, evidence.rows[row.key])
     built.add_rules()
-    model = built.model
-    objective = sum(cost * literal for cost, literal in built.costs)
-    tie_break = sum(cost * literal for cost, literal in built.tie_breaks)
-    model.minimize(TIE_BREAK_SPAN * objective + tie_break)
-    solver = _solver()
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(
-            f"table {built.table.id}: the solver found no assignment ({solver.status_name(status)})"
-        )
-    optimum = solver.value(objective)
+    solver, optimum, proven = _best_fit(built)
     best = {cell: solver.value(var) for cell, var in built.values.items()}
     violated = {name for name, lit in built.violations.items() if solver.boolean_value(lit)}
     occupant = _occupants(built, solver)
@@ -237,6 +260,8 @@ def solve_table(evidence: TableEvidence) -> TableDecision:
 
     seen_rows = set(evidence.rows)
     alternatives, unsure = _alternatives(built, optimum, best, seen_rows)
+    if not proven:
+        unsure = {key for key in built.values if key[0] in seen_rows and key not in built.fixed}
     cells: dict[CellKey, CellDecision] = {}
     for spec in built.table.cells:
         key = spec.key
@@ -284,8 +309,9 @@ def _alternatives(
 ) -> tuple[dict[CellKey, set[int]], set[CellKey]]:
     """Per cell, the values other optimal solutions give it; and the cells the solver could not settle.
 
-    Group testing: ask for an optimal solution in which at least one still-unproven cell differs. Each
-    answer marks the cells it changes as ambiguous; "infeasible" proves every remaining cell certain at once.
+    Group testing: ask for an optimal solution in which at least one still-unproven cell differs (as many
+    as a short search finds). Each answer marks the cells it changes as ambiguous; "infeasible" proves
+    every remaining cell certain at once.
     """
     model = built.model
     objective = sum(cost * literal for cost, literal in built.costs)
@@ -298,13 +324,19 @@ def _alternatives(
         model.add(built.values[key] != best[key]).only_enforce_if(differs[key])
     found: dict[CellKey, set[int]] = {}
     remaining = list(checkable)
-    solver = _solver()
+    model.clear_hints()
     while remaining:
         round_on = model.new_bool_var("round")
         model.add_bool_or([differs[key] for key in remaining]).only_enforce_if(round_on)
         model.clear_assumptions()
         model.add_assumptions([round_on])
+        model.maximize(sum(differs[key] for key in remaining))
+        solver = _solver(ROUND_SECONDS)
         status = solver.solve(model)
+        if status == cp_model.UNKNOWN:
+            model.clear_objective()
+            solver = _solver()
+            status = solver.solve(model)
         if status == cp_model.INFEASIBLE:
             break
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -62,6 +62,13 @@ class _Reader:
         self._observer: tuple[Observe | None, str | None] | None = None
 
     def read(self, document: pdfium.PdfDocument, number: int, finder: GridFinder) -> None:
+        """Read one page; a page pdfium cannot load or read is noted and skipped."""
+        try:
+            self._read(document, number, finder)
+        except pdfium.PdfiumError as exc:
+            self.notes.append(f"page {number}: damaged, not read: {exc}")
+
+    def _read(self, document: pdfium.PdfDocument, number: int, finder: GridFinder) -> None:
         with PDFIUM_LOCK:
             page = document[number - 1]
             try:

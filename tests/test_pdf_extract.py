@@ -347,3 +347,26 @@ def test_rotated_page_with_content_drawn_upright_keeps_display_coordinates(tmp_p
     assert [cell[:3] for cell in cells] == [(0, 0, "结果维持"), (0, 1, "10"), (1, 0, "结果纠正"), (1, 1, "1")]
     for row, col, _, bbox in cells:
         assert bbox == pytest.approx((xs[col], ys[row], xs[col + 1], ys[row + 1]), abs=1.0)
+
+
+def test_a_page_pdfium_cannot_read_is_noted_and_the_rest_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = PdfWriter(tmp_path / "two.pdf")
+    writer.table(sample_layout("2021", "二", seed=1))
+    writer.new_page()
+    writer.table(sample_layout("2021", "四", seed=1))
+    writer.save()
+    real = pdf_module.read_page_text
+    calls: list[int] = []
+
+    def failing_on_page_1(page: pdfium.PdfPage, frame: object) -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise pdfium.PdfiumError("Failed to load page.")
+        return real(page, frame)
+
+    monkeypatch.setattr(pdf_module, "read_page_text", failing_on_page_1)
+    observations = extract_pdf(tmp_path / "two.pdf")
+    assert {t.page for t in observations.tokens} == {2}
+    assert observations.notes == ["page 1: damaged, not read: Failed to load page."]

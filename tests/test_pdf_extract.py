@@ -370,3 +370,19 @@ def test_a_page_pdfium_cannot_read_is_noted_and_the_rest_is_kept(
     observations = extract_pdf(tmp_path / "two.pdf")
     assert {t.page for t in observations.tokens} == {2}
     assert observations.notes == ["page 1: damaged, not read: Failed to load page."]
+
+
+def test_fake_bold_is_read_once_and_small_repeated_digits_are_all_kept(tmp_path: Path) -> None:
+    register_font()
+    canvas = Canvas(str(tmp_path / "small.pdf"), pagesize=A4)
+    canvas.setFont(FONT, 14)
+    for dx in (0.0, 0.25, 0.5):  # bold faked by drawing the title three times
+        canvas.drawString(50 + dx, 780, "政府信息公开工作年度报告")
+    canvas.setFont(FONT, 4)
+    canvas.drawString(50, 700, "1000 2333 4.444")
+    canvas.showPage()
+    canvas.save()
+    assert [t.text for t in extract_pdf(tmp_path / "small.pdf").tokens] == [
+        "政府信息公开工作年度报告",
+        "1000 2333 4.444",
+    ]

@@ -27,7 +27,7 @@ import onnxruntime
 import rapidocr
 import yaml
 
-from extractors.scan.ocr.base import TextLine
+from extractors.scan.ocr.base import MIN_REC_WIDTH, TextLine
 
 DET_MODEL = "PP-OCRv6_small_det"
 REC_MODEL = "PP-OCRv6_small_rec"
@@ -74,7 +74,7 @@ def _rec_config(onnx_file: Path) -> dict[str, Any]:
             "transform_ops": [
                 {"DecodeImage": {"channel_first": False, "img_mode": "BGR"}},
                 {"MultiLabelEncode": {"gtc_encode": "NRTRLabelEncode"}},
-                {"RecResizeImg": {"image_shape": [3, 48, 320]}},
+                {"RecResizeImg": {"image_shape": [3, 48, MIN_REC_WIDTH]}},
                 {"KeepKeys": {"keep_keys": ["image", "label_ctc", "label_gtc", "length", "valid_ratio"]}},
             ]
         },
@@ -85,7 +85,8 @@ def _rec_config(onnx_file: Path) -> dict[str, Any]:
 def model_root() -> Path:
     """Where the model folders live: $REPORTGRID_CACHE or ~/.cache/reportgrid, per rapidocr version."""
     base = Path(os.environ.get("REPORTGRID_CACHE") or Path.home() / ".cache" / "reportgrid")
-    return base / f"paddle-onnx-rapidocr-{importlib.metadata.version('rapidocr')}"
+    version = importlib.metadata.version("rapidocr")
+    return base / f"paddle-onnx-rapidocr-{version}-w{MIN_REC_WIDTH}"
 
 
 def build_model_dirs(root: Path) -> dict[str, Path]:
@@ -153,8 +154,13 @@ class PaddleOcrEngine:
     def recognise(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
         if not crops:
             return []
-        results = self._recogniser.predict(list(crops), batch_size=6)
-        return [(str(r["rec_text"]), float(r["rec_score"])) for r in results]
+        # Batches are cut in input order and padded to their widest crop: sort by aspect ratio first.
+        order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / max(1, crops[i].shape[0]))
+        results = self._recogniser.predict([crops[i] for i in order], batch_size=6)
+        readings: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+        for index, result in zip(order, results, strict=True):
+            readings[index] = (str(result["rec_text"]), float(result["rec_score"]))
+        return readings
 
     def read_page(self, image: np.ndarray) -> list[TextLine]:
         lines = []

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from rapidocr import RapidOCR
 
-from extractors.scan.ocr.base import TextLine
+from extractors.scan.ocr.base import MIN_REC_WIDTH, TextLine
 
 
 class RapidOcrEngine:
@@ -16,7 +16,13 @@ class RapidOcrEngine:
     name = "rapidocr"
 
     def __init__(self) -> None:
-        self._ocr = RapidOCR(params={"Global.log_level": "warning", "Global.use_cls": False})
+        self._ocr = RapidOCR(
+            params={
+                "Global.log_level": "warning",
+                "Global.use_cls": False,
+                "Rec.rec_img_shape": [3, 48, MIN_REC_WIDTH],
+            }
+        )
 
     def recognise(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
         if not crops:

@@ -142,6 +142,31 @@ def _structure_checks(evidence: TableEvidence, decision: TableDecision) -> list[
                 cells=[[row, ""] for row in missing],
             )
         )
+    damaged = [key for key, row in evidence.rows.items() if row.damaged]
+    if damaged:
+        checks.append(
+            Check(
+                kind="structure",
+                table=decision.table.id,
+                name="rows_damaged",
+                passed=False,
+                message="grid rows with more or fewer cells than the template's (merged or split cells): "
+                + ", ".join(damaged),
+                cells=[[row, ""] for row in damaged],
+            )
+        )
+    lost = [key for key, row in evidence.rows.items() if row.lost]
+    if lost:
+        checks.append(
+            Check(
+                kind="structure",
+                table=decision.table.id,
+                name="rows_unread",
+                passed=False,
+                message=f"rows whose label was found but none of their cells: {', '.join(lost)}",
+                cells=[[row, ""] for row in lost],
+            )
+        )
     for row_key, readings in decision.dropped.items():
         checks.append(
             Check(

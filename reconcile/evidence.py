@@ -32,6 +32,11 @@ class RowEvidence:
     readings: list[Reading] = field(default_factory=list)
     positioned: bool = False
     label: Token | None = None
+    lost: bool = False
+    """The row's label was found in a grid but none of its cells: its values are unknown, not blank."""
+    damaged: bool = False
+    """A grid row with more or fewer cells than the template's: merged or split cells may have joined
+    two numbers into one reading, so no reading of this row is taken as certain."""
 
 
 @dataclass

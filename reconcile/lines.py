@@ -1,4 +1,4 @@
-"""Tokens in reading order → lines: a label, a lone value, or one grid row split into labels and values."""
+"""Tokens in reading order → lines: a label, a lone value, or one grid row of cells."""
 
 from __future__ import annotations
 
@@ -11,27 +11,20 @@ from reconcile.numbers import is_page_furniture, looks_like_value
 
 @dataclass
 class Line:
-    """One unit of evidence: label tokens, then value readings.
+    """One unit of evidence in reading order.
 
-    ``grid`` is true when the values are a grid row's cells right of its labels, empty cells included.
+    A text source gives a label token or a value token per line. A grid source gives one row of cells
+    (``cells``, left to right, empty cells included); which of them are labels and which are values is
+    decided against the template, since a seal or a smudge can make a value cell read as words.
     """
 
     labels: list[Token] = field(default_factory=list)
     values: list[Reading] = field(default_factory=list)
-    grid: bool = False
+    cells: list[Token] | None = None
 
 
-def _grid_line(cells: list[Token]) -> Line:
-    cells = sorted(cells, key=lambda t: t.grid.col if t.grid else 0)
-    last_label = max(
-        (i for i, cell in enumerate(cells) if cell.text.strip() and not looks_like_value(cell.text)),
-        default=-1,
-    )
-    labels = [
-        cell for cell in cells[: last_label + 1] if cell.text.strip() and not looks_like_value(cell.text)
-    ]
-    values = [Reading.of(cell) for cell in cells[last_label + 1 :]]
-    return Line(labels=labels, values=values, grid=True)
+def _column(token: Token) -> int:
+    return token.grid.col if token.grid is not None else 0
 
 
 def to_lines(tokens: list[Token]) -> list[Line]:
@@ -60,5 +53,5 @@ def to_lines(tokens: list[Token]) -> list[Line]:
             else:
                 lines.append(Line(labels=[item]))
         else:
-            lines.append(_grid_line(rows[item]))
+            lines.append(Line(cells=sorted(rows[item], key=_column)))
     return lines

@@ -13,6 +13,7 @@ from models.template import Row, TableTemplate
 from reconcile.evidence import Reading, RowEvidence, TableEvidence
 from reconcile.labels import contains_phrase, core, is_continuation, label_score, parse_label
 from reconcile.lines import Line
+from reconcile.numbers import looks_like_value
 
 ROW_MATCH = 80.0
 GROUP_MATCH = 85.0
@@ -61,95 +62,139 @@ class _Fitter:
         self.current, self.pending = row, ""
         self.evidence.rows.setdefault(row.key, RowEvidence(label=token))
 
-    def take_label(self, token: Token) -> None:
-        """Update the current row from one label token."""
+    def take_label(self, token: Token) -> bool:
+        """Update the current row from one label token; False when the label is not recognised."""
         text = token.text
         if self.is_own_anchor(text):
             self.current, self.pending = None, ""
-            return
+            return True
         if self.is_header(text):
             self.evidence.header_hits += 1
             self.pending = ""
-            return
+            return True
         row, score = self.best_row(text)
         if row is not None and score >= ROW_MATCH:
             self.enter(row, token)
-            return
+            return True
         if self.is_group(text):
             self.current, self.pending = None, ""
-            return
+            return True
         if self.current is not None and is_continuation(text, self.current.label):
-            return
+            return True
         if self.pending:
             joined = self.pending + text
             self.pending = ""
             if self.is_header(joined):
                 self.evidence.header_hits += 1
-                return
+                return True
             row, score = self.best_row(joined)
             if row is not None and score >= ROW_MATCH:
                 self.enter(row, token)
-                return
+                return True
         self.pending = text
+        return False
 
-    def take_values(self, values: list[Reading], grid: bool) -> None:
+    def target(self, values: list[Reading]) -> RowEvidence | None:
+        """The evidence of the row these values belong to; None (and orphans noted) when no row."""
         row = self.current or self.unlabelled
         if row is None:
             self.evidence.orphans.extend(r.token for r in values if r.parsed.kind != "blank")
-            return
-        evidence = self.evidence.rows.setdefault(row.key, RowEvidence())
-        width = len(self.table.section_of(row.key).columns)
-        if grid and len(values) == width and not evidence.readings:
-            evidence.readings = list(values)
-            evidence.positioned = True
-        elif grid:
-            evidence.readings.extend(r for r in values if r.token.text.strip())
-            evidence.positioned = False
-        else:
+            return None
+        return self.evidence.rows.setdefault(row.key, RowEvidence())
+
+    def take_values(self, values: list[Reading]) -> None:
+        """Values of a text source: their order is known, not their cells."""
+        evidence = self.target(values)
+        if evidence is not None:
             evidence.readings.extend(values)
             evidence.positioned = False
-        if grid:
-            self.current = None
+
+    def take_grid_values(self, values: list[Reading]) -> None:
+        """The cells right of a grid row's label: in place when they are exactly the row's cells."""
+        labelled = self.current
+        if labelled is None and not values:
+            return
+        row = labelled or self.unlabelled
+        evidence = self.target(values)
+        self.current = None
+        if evidence is None or row is None:
+            return
+        width = len(self.table.section_of(row.key).columns)
+        if len(values) == width and not evidence.readings:
+            evidence.readings = list(values)
+            evidence.positioned = True
+            evidence.lost = False
+        elif not values and not evidence.readings:
+            evidence.lost = True
+        else:
+            evidence.readings.extend(r for r in values if r.token.text.strip())
+            evidence.positioned = False
+            evidence.lost = False
+            evidence.damaged = True
+
+
+MARK_LENGTH = 4
+"""Shorter labels (其他, 总计, 规章) are too common, or too easily a broken header's fragment, to say
+which table a line belongs to."""
 
 
 def _marks(tables: list[TableTemplate]) -> set[str]:
-    """Label cores (rows, column headers) of these tables."""
-    return {
+    """Label cores (rows, column headers) of these tables long enough to tell tables apart."""
+    cores = {
         core(label) for table in tables for label in [*(r.label for r in table.rows), *table.column_labels]
     }
+    return {c for c in cores if len(c) >= MARK_LENGTH}
 
 
 def _is_mark(text: str, marks: set[str]) -> bool:
     seen = core(text)
-    return len(seen) >= 2 and process.extractOne(seen, marks, scorer=fuzz.ratio, score_cutoff=90) is not None
+    return (
+        len(seen) >= MARK_LENGTH
+        and process.extractOne(seen, marks, scorer=fuzz.ratio, score_cutoff=90) is not None
+    )
 
 
 def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplate]) -> TableEvidence:
     """Walk the lines once; the table is active from its anchor (its title) to another table's anchor.
 
     A document without the table's title (a scan of the table alone) starts the table at a label only it
-    has (a row or column header) and ends it at a label only another table has.
+    has (a row or column header); a label only another table has ends it in any case.
     """
     other_anchors = [anchor for other in others for anchor in other.anchors]
     fitter = _Fitter(table, other_anchors)
-    has_anchor = any(fitter.is_own_anchor(t.text) for line in lines for t in line.labels)
+    has_anchor = any(
+        fitter.is_own_anchor(t.text) for line in lines for t in [*line.labels, *(line.cells or [])]
+    )
     own, foreign = _marks([table]), _marks(others)
     own, foreign = own - foreign, foreign - own
     active = False
+
+    def see_label(token: Token) -> bool:
+        """Anchors switch the table on and off; inside it, the label moves the current row."""
+        nonlocal active
+        text = token.text
+        if fitter.is_own_anchor(text):
+            active = True
+            fitter.evidence.anchored = True
+        elif fitter.is_other_anchor(text) or (active and _is_mark(text, foreign)):
+            active = False
+            fitter.current = None
+            return False
+        elif not active and not has_anchor and _is_mark(text, own):
+            active = True
+        return active and fitter.take_label(token)
+
     for line in lines:
-        for token in line.labels:
-            text = token.text
-            if fitter.is_own_anchor(text):
-                active = True
-                fitter.evidence.anchored = True
-            elif fitter.is_other_anchor(text) or (active and not has_anchor and _is_mark(text, foreign)):
-                active = False
-                fitter.current = None
-                continue
-            elif not active and not has_anchor and _is_mark(text, own):
-                active = True
+        if line.cells is not None:
+            recognised = -1
+            for index, cell in enumerate(line.cells):
+                if cell.text.strip() and not looks_like_value(cell.text) and see_label(cell):
+                    recognised = index
             if active:
-                fitter.take_label(token)
+                fitter.take_grid_values([Reading.of(cell) for cell in line.cells[recognised + 1 :]])
+            continue
+        for token in line.labels:
+            see_label(token)
         if active and line.values:
-            fitter.take_values(line.values, line.grid)
+            fitter.take_values(line.values)
     return fitter.evidence

@@ -239,8 +239,9 @@ def _best_fit(built: _TableModel) -> tuple[cp_model.CpSolver, int, bool]:
 
 def solve_table(evidence: TableEvidence) -> TableDecision:
     built = _TableModel(evidence)
+    seen_rows = {key for key, row in evidence.rows.items() if not row.lost}
     for row in built.table.rows:
-        if row.key in evidence.rows:
+        if row.key in seen_rows:
             built.add_row(row.key, evidence.rows[row.key])
     built.add_rules()
     solver, optimum, proven = _best_fit(built)
@@ -258,7 +259,6 @@ def solve_table(evidence: TableEvidence) -> TableDecision:
     }
     dropped = {key: readings for key, readings in dropped.items() if readings}
 
-    seen_rows = set(evidence.rows)
     alternatives, unsure = _alternatives(built, optimum, best, seen_rows)
     if not proven:
         unsure = {key for key in built.values if key[0] in seen_rows and key not in built.fixed}
@@ -274,7 +274,7 @@ def solve_table(evidence: TableEvidence) -> TableDecision:
         origin = _origin(reading, key in built.table.derivable, corrected)
         alts = sorted(alternatives.get(key, set()) - {best[key]})
         alt_values = [a / built.scale if built.scale > 1 else a for a in alts]
-        needs_review = bool(alts) or key in unsure or row_key in dropped
+        needs_review = bool(alts) or key in unsure or row_key in dropped or evidence.rows[row_key].damaged
         if origin == "corrected" and reading is not None and reading.parsed.kind == "unreadable" and alts:
             value = None
         cells[key] = CellDecision(value, reading, origin, needs_review, alt_values)
@@ -293,6 +293,8 @@ def _occupants(built: _TableModel, solver: cp_model.CpSolver) -> dict[CellKey, R
     """Which reading each cell holds in the chosen solution."""
     out: dict[CellKey, Reading] = {}
     for row_key, evidence in built.evidence.rows.items():
+        if evidence.lost:
+            continue
         columns = built.table.section_of(row_key).columns
         if evidence.positioned or len(evidence.readings) == len(columns):
             for column, reading in zip(columns, evidence.readings, strict=True):

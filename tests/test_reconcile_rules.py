@@ -101,3 +101,45 @@ def test_an_ocr_misread_in_table_three_is_corrected_from_row_and_column_sums(tmp
     cell = _cells(document, "三")[f"{key[0]}/{key[1]}"]
     assert (cell.value, cell.origin, cell.raw) == (truth, "corrected", str(truth + 5))
     assert document.status == "valid"
+
+
+def _table_two_2019(rows: dict[str, list[str]]) -> list[Token]:
+    """Table 二's first two blocks as a grid: a heading row, a header row, then label + value cells."""
+    tokens = [Token(text="二、主动公开政府信息情况")]
+    grid_rows = [
+        ["第二十条第（一）项"],
+        ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"],
+        ["规章", "1", "1", "5"],
+        ["规范性文件", "2", "2", "9"],
+        ["第二十条第（五）项"],
+        ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+        *([label, *values] for label, values in rows.items()),
+    ]
+    for r, cells in enumerate(grid_rows):
+        tokens += [Token(text=text, grid=GridPosition(table=0, row=r, col=c)) for c, text in enumerate(cells)]
+    return tokens
+
+
+def test_a_grid_row_with_merged_cells_is_flagged_not_trusted() -> None:
+    """OCR of a merged cell read "-186" and "0" as "-1860": the only sign is the missing cell."""
+    document = _reconcile(
+        _table_two_2019({"行政许可": ["3", "-1860"], "其他对外管理服务事项": ["0", "0", "0"]})
+    )
+    cells = _cells(document, "二")
+    assert all(cells[f"licensing/{col}"].needs_review for col in ("previous_items", "change", "decisions"))
+    assert not cells["other_services/change"].needs_review
+    assert not cells["regulations/total_public"].needs_review
+    assert any(c.name == "rows_damaged" for c in document.checks)
+
+
+def test_value_cells_read_as_words_are_unknown_not_blank() -> None:
+    """A red seal over a row: its cells come out as characters, which must not pass for empty cells."""
+    document = _reconcile(
+        _table_two_2019({"行政许可": ["帝思", "3公", "X"], "其他对外管理服务事项": ["0", "+2", "0"]})
+    )
+    cells = _cells(document, "二")
+    licensing = [cells[f"licensing/{col}"] for col in ("previous_items", "change", "decisions")]
+    assert all(cell.needs_review for cell in licensing)
+    assert [cell.raw for cell in licensing] == ["帝思", "3公", "X"]
+    assert cells["other_services/change"].value == 2
+    assert not cells["other_services/change"].needs_review

@@ -21,7 +21,10 @@ def _mixed(seed: int, versions: dict[str, str]) -> ReportSample:
     """A 2021 report whose tables come from the versions given (table id -> version)."""
     samples = {v: random_report(t, random.Random(seed)) for v, t in TEMPLATES.items()}
     report = samples["2021"]
-    tables = [next(t for t in samples[versions[tid]].tables if t.table.id == tid) for tid in ("二", "三", "四")]
+    tables = [
+        next(t for t in samples[versions[table_id]].tables if t.table.id == table_id)
+        for table_id in ("二", "三", "四")
+    ]
     return ReportSample(template=report.template, issuer=report.issuer, year=report.year, tables=tables)
 
 

@@ -3,8 +3,8 @@
 The model: each reading of a row goes to one cell (order kept; a grid source fixes the cell), empty
 cells are 0 except totals, which the rules determine. Every rule is a soft equation; the solver
 minimises broken rules, then corrections of doubtful (low-confidence OCR) readings. A cell is certain
-only when no other optimal solution gives it another value — that is checked, cell by cell, by asking
-the solver for a counter-example; a cell with one gets ``needs_review``.
+only when no other optimal solution gives it another value — the solver is asked for counter-examples
+until none is left; a cell that has one gets ``needs_review`` and its alternative values.
 """
 
 from __future__ import annotations
@@ -55,7 +55,6 @@ class CellDecision:
 class TableDecision:
     table: TableTemplate
     cells: dict[CellKey, CellDecision]
-    violated: set[str]
     dropped: dict[str, list[Reading]]
 
 
@@ -87,7 +86,6 @@ class _TableModel:
         self.corrections: dict[int, cp_model.IntVar] = {}
         self.placements: dict[str, _RowPlacement] = {}
         self.fixed: set[CellKey] = set()
-        self.violations: dict[str, cp_model.IntVar] = {}
 
     def reading_value(self, reading: Reading) -> cp_model.LinearExprT:
         """The value a number reading stands for: fixed when certain, correctable when doubtful."""
@@ -186,7 +184,6 @@ class _TableModel:
             lhs = sum(self.values[c] for c in inst.lhs)
             rhs = sum(self.values[c] for c in inst.rhs)
             self.model.add(lhs == rhs).only_enforce_if(broken.Not())
-            self.violations[inst.name] = broken
             self.costs.append((VIOLATION_COST, broken))
 
 
@@ -246,7 +243,6 @@ def solve_table(evidence: TableEvidence) -> TableDecision:
     built.add_rules()
     solver, optimum, proven = _best_fit(built)
     best = {cell: solver.value(var) for cell, var in built.values.items()}
-    violated = {name for name, lit in built.violations.items() if solver.boolean_value(lit)}
     occupant = _occupants(built, solver)
     corrected = {key for key, lit in built.corrections.items() if solver.boolean_value(lit)}
     dropped = {
@@ -278,7 +274,7 @@ def solve_table(evidence: TableEvidence) -> TableDecision:
         if origin == "corrected" and reading is not None and reading.parsed.kind == "unreadable" and alts:
             value = None
         cells[key] = CellDecision(value, reading, origin, needs_review, alt_values)
-    return TableDecision(built.table, cells, violated, dropped)
+    return TableDecision(built.table, cells, dropped)
 
 
 def _origin(reading: Reading | None, derivable: bool, corrected: set[int]) -> str:

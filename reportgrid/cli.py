@@ -1,4 +1,4 @@
-"""The ``reportgrid`` command: run a batch, print the output's JSON Schema, list the templates."""
+"""The ``reportgrid`` command: run a batch, write review pages, print the JSON Schema, list the templates."""
 
 from __future__ import annotations
 
@@ -8,13 +8,17 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
 from models.document import Document, DocumentSummary, RunSummary
 from models.template import builtin_templates
 from reportgrid.discover import DiscoveryError, discover
+from reportgrid.output import SUMMARY_NAME
+from reportgrid.review_page import write_review
 from reportgrid.schema import schema_text
 
 app = typer.Typer(
@@ -67,6 +71,39 @@ def run(
     console.print(_status_table(summary))
     counts = ", ".join(f"{count} {status}" for status, count in summary.counts.items())
     console.print(f"{len(summary.documents)} documents: {counts}. Results in {out}/ (run-summary.json).")
+
+
+@app.command()
+def review(
+    out_dir: Annotated[Path, typer.Argument(help="A folder of document JSON files written by `run`.")],
+) -> None:
+    """Write <name>.review.html beside every document JSON in OUT_DIR: its tables, cells and checks.
+
+    A JSON that is not a valid document is reported and skipped. Exits 2 when OUT_DIR holds no JSON.
+    """
+    found = sorted(out_dir.glob("*.json")) if out_dir.is_dir() else []
+    found = [path for path in found if path.name != SUMMARY_NAME and not path.name.startswith(".")]
+    if not found:
+        _usage_error(f"no document JSON found in {escape(str(out_dir))}")
+    written = 0
+    for path in found:
+        try:
+            document = Document.model_validate_json(path.read_bytes())
+            write_review(document, out_dir, path.name.removesuffix(".json"))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(map(str, first["loc"])) or "document"
+            errors.print(
+                f"[yellow]skipped[/yellow] {escape(path.name)}: not a document ({escape(where)}: "
+                f"{escape(first['msg'])})"
+            )
+            continue
+        except OSError as exc:
+            errors.print(f"[yellow]skipped[/yellow] {escape(path.name)}: {escape(str(exc))}")
+            continue
+        written += 1
+    skipped = f", {len(found) - written} skipped" if written < len(found) else ""
+    console.print(f"{written} review pages written in {escape(str(out_dir))}/ (*.review.html){skipped}.")
 
 
 @app.command()

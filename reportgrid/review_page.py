@@ -319,7 +319,7 @@ def _tooltip(cell: Cell, notes: _CellNotes, at: CellAt) -> str:
     lines = [
         f"{' / '.join(cell.row_path) or '(single row)'} × {' / '.join(cell.col_path)}",
         f"value {_number(cell.value)} ({cell.origin}: {ORIGINS[cell.origin]})",
-        f"raw {cell.raw!r}" if cell.raw is not None else "raw: nothing seen",
+        f"raw “{cell.raw}”" if cell.raw is not None else "raw: nothing seen",
         f"confidence {cell.confidence:.2f}",
         _position(cell),
     ]
@@ -354,8 +354,8 @@ def _summary(checks: list[Check], cells: list[Cell]) -> str:
     failed = sum(check.kind == "rule" and not check.passed for check in checks)
     return (
         f'<p class="summary">{kinds["rule"]} rules checked, {failed} failed; '
-        f'{kinds["ambiguous"]} ambiguous cells; {kinds["correction"]} corrections; '
-        f'{kinds["structure"]} structure problems; {sum(cell.needs_review for cell in cells)} '
+        f"{kinds['ambiguous']} ambiguous cells; {kinds['correction']} corrections; "
+        f"{kinds['structure']} structure problems; {sum(cell.needs_review for cell in cells)} "
         "cells need review.</p>"
     )
 
@@ -382,7 +382,7 @@ def _checks(checks: list[Check]) -> str:
 def _failed_rules(checks: list[Check]) -> str:
     head = "<tr><th>rule</th><th>expected (sum of parts)</th><th>actual (total)</th><th>message</th></tr>"
     rows = "".join(
-        f"<tr><td>{_e(check.name)}</td><td class=\"num\">{_e(_number(check.expected))}</td>"
+        f'<tr><td>{_e(check.name)}</td><td class="num">{_e(_number(check.expected))}</td>'
         f'<td class="num">{_e(_number(check.actual))}</td><td>{_e(check.message)}</td></tr>'
         for check in checks
     )

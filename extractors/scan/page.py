@@ -180,8 +180,8 @@ def observe_page(image: np.ndarray, page_number: int, first_table: int, engine: 
         cell_tokens.append((table.bbox[1], tokens))
     readings = engine.recognise([crop.image for _, _, crop in crops])
     texts: dict[tuple[int, int], list[tuple[str, float]]] = {}
-    for (number, cell, _), reading_ in zip(crops, readings, strict=True):
-        texts.setdefault((number, cell), []).append(reading_)
+    for (number, cell, _), found in zip(crops, readings, strict=True):
+        texts.setdefault((number, cell), []).append(found)
     for number, (_, tokens) in enumerate(cell_tokens):
         for cell, token in enumerate(tokens):
             lines = texts.get((number, cell))

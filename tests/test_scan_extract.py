@@ -11,6 +11,7 @@ from scan_pages import TruthPage, draw_table_page, sample_layout
 
 from extractors.base import ExtractionError
 from extractors.scan import extract_images
+from extractors.scan.loading import read_image_file
 from models.observation import Observations
 
 # Table 四's 15 value cells as printed: zeros, blanks, both blank markers and multi-digit numbers.
@@ -139,3 +140,17 @@ def test_page_folder_with_unnumbered_or_duplicate_pages_is_refused(tmp_path: Pat
     image.save(twice / "a-p1.jpg")
     with pytest.raises(ExtractionError, match="two images for page 1"):
         extract_images(twice)
+
+
+def test_sixteen_bit_and_transparent_pages_load_as_paper_and_ink(tmp_path: Path) -> None:
+    ink = np.full((40, 60), 65535, dtype=np.uint16)
+    ink[10:20, 10:50] = 0
+    Image.fromarray(ink).save(tmp_path / "deep.png")
+    (grey,) = read_image_file(tmp_path / "deep.png")
+    assert grey.dtype == np.uint8 and grey[0, 0] == 255 and grey[15, 20] == 0
+
+    clear = np.zeros((40, 60, 4), dtype=np.uint8)
+    clear[10:20, 10:50] = (0, 0, 0, 255)
+    Image.fromarray(clear, "RGBA").save(tmp_path / "clear.png")
+    (bgr,) = read_image_file(tmp_path / "clear.png")
+    assert tuple(bgr[0, 0]) == (255, 255, 255) and tuple(bgr[15, 20]) == (0, 0, 0)

@@ -22,8 +22,18 @@ _PAGE_NAME = re.compile(r"^(?P<name>.+?)[_-](?:p|page)(?P<number>\d+)$", re.IGNO
 
 
 def _as_bgr(frame: Image.Image) -> np.ndarray:
-    if frame.mode in ("1", "L", "I;16", "I", "F"):
+    """A frame as grey or BGR uint8: 16-bit greys scaled down (not clipped to white), transparency
+    laid on white paper (not on the black that hidden pixels often hold)."""
+    if frame.mode in ("1", "L"):
         return np.asarray(frame.convert("L"))
+    if frame.mode.startswith("I") or frame.mode == "F":
+        data = np.asarray(frame, dtype=np.float64)
+        top = float(data.max()) if data.size else 0.0
+        scale = 255.0 / 65535.0 if top > 255 else 1.0
+        return np.clip(data * scale, 0, 255).astype(np.uint8)
+    if "A" in frame.mode or "transparency" in frame.info:
+        rgba = frame.convert("RGBA")
+        frame = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
     rgb = np.asarray(frame.convert("RGB"))
     return np.ascontiguousarray(rgb[:, :, ::-1])
 

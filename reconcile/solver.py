@@ -87,6 +87,11 @@ class _TableModel:
         self.placements: dict[str, _RowPlacement] = {}
         self.fixed: set[CellKey] = set()
 
+    def unscale(self, value: int) -> int | float:
+        """A model value back in the table's units: a whole number stays an int."""
+        whole, rest = divmod(value, self.scale)
+        return whole if rest == 0 else value / self.scale
+
     def reading_value(self, reading: Reading) -> cp_model.LinearExprT:
         """The value a number reading stands for: fixed when certain, correctable when doubtful."""
         read = reading.parsed.scaled(self.scale)
@@ -266,10 +271,10 @@ def solve_table(evidence: TableEvidence) -> TableDecision:
             cells[key] = CellDecision(None, None, "missing", True)
             continue
         reading = occupant.get(key)
-        value = best[key] / built.scale if built.scale > 1 else best[key]
+        value = built.unscale(best[key])
         origin = _origin(reading, key in built.table.derivable, corrected)
         alts = sorted(alternatives.get(key, set()) - {best[key]})
-        alt_values = [a / built.scale if built.scale > 1 else a for a in alts]
+        alt_values = [built.unscale(a) for a in alts]
         needs_review = bool(alts) or key in unsure or row_key in dropped or evidence.rows[row_key].damaged
         if origin == "corrected" and reading is not None and reading.parsed.kind == "unreadable" and alts:
             value = None

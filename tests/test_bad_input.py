@@ -62,7 +62,7 @@ def test_a_report_truncated_mid_table_flags_what_it_lacks(tmp_path: Path, cut_af
     assert any(c.name == "rows_missing" and c.table == "三" for c in document.checks)
     assert any(c.name == "table_missing" and c.table == "四" for c in document.checks)
     seen = [c for c in table3.cells if c.row_key == "new_received"]
-    assert all(c.value == 0 for c in seen)
+    assert all(c.value == 0 and not c.needs_review for c in seen)
 
 
 def test_an_unsupported_file_type_fails_with_a_clear_error(tmp_path: Path) -> None:

@@ -83,3 +83,11 @@ def test_shanghai_ambiguous_cells_report_their_alternatives(shanghai: Document) 
     ambiguous = [c for c in shanghai.checks if c.kind == "ambiguous" and c.table == "四"]
     assert ambiguous
     assert all(len(c.alternatives) >= 2 for c in ambiguous)
+
+
+def test_counts_stay_whole_numbers_beside_a_decimal_money_cell() -> None:
+    document = process_document(SAMPLES / "generated-2021.html")
+    cells = _cells(document, "二")
+    assert isinstance(cells["fees/fee_amount"].value, float)
+    counts = [cell for key, cell in cells.items() if key != "fees/fee_amount"]
+    assert counts and all(isinstance(cell.value, int) for cell in counts)

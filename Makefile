@@ -23,8 +23,11 @@ $(VENV)/.installed-run: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install -c constraints.txt -e .
 	touch $@
 
+# The paddleocr engine is tested too: paddleocr and paddlex go in without their declared dependencies,
+# which would put opencv-contrib-python over opencv-python-headless (see the `paddle` extra).
 $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
-	$(BIN)/pip install -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install -c constraints.txt -e '.[dev,paddle]'
+	$(BIN)/pip install -c constraints.txt --no-deps paddleocr paddlex
 	touch $@ $(VENV)/.installed-run
 
 # Installs only what is missing; without root (or apt) it says what to install and carries on.

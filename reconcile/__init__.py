@@ -7,10 +7,10 @@ then checks and the document's status.
 
 from __future__ import annotations
 
-from models.document import Check, Document, SourceInfo, TemplateRef
+from models.document import Document, SourceInfo, TemplateRef
 from models.observation import Observations
 from models.template import Template, builtin_templates
-from reconcile.assemble import build_table, rule_checks
+from reconcile.assemble import build_table, rule_checks, structure_problem
 from reconcile.evidence import TableEvidence
 from reconcile.lines import Line, to_lines
 from reconcile.report_meta import find_report_info
@@ -74,15 +74,8 @@ def reconcile_document(observations: Observations, source: SourceInfo) -> Docume
     tables, checks = [], []
     for evidence in evidences:
         if not evidence.found:
-            checks.append(
-                Check(
-                    kind="structure",
-                    table=evidence.table.id,
-                    name="table_missing",
-                    passed=False,
-                    message=f"table {evidence.table.title} not found in the source",
-                )
-            )
+            message = f"table {evidence.table.title} not found in the source"
+            checks.append(structure_problem(evidence.table.id, "table_missing", message))
             continue
         decision = solve_table(evidence)
         rules = rule_checks(decision)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from models.document import Cell, Check, Number, Table
 from models.template import RuleInstance
 from reconcile.evidence import TableEvidence
@@ -128,66 +130,43 @@ def build_table(
     return table, checks
 
 
+def structure_problem(table_id: str, name: str, message: str, rows: Sequence[str] = ()) -> Check:
+    """A failed structure check: something of the table's layout the source did not show as expected."""
+    return Check(
+        kind="structure",
+        table=table_id,
+        name=name,
+        passed=False,
+        message=message,
+        cells=[[row, ""] for row in rows],
+    )
+
+
 def _structure_checks(evidence: TableEvidence, decision: TableDecision) -> list[Check]:
-    checks = []
+    table_id = decision.table.id
     missing = [row.key for row in decision.table.rows if row.key not in evidence.rows]
+    damaged = [key for key, row in evidence.rows.items() if row.damaged]
+    lost = [key for key, row in evidence.rows.items() if row.lost]
+    checks = []
     if missing:
         checks.append(
-            Check(
-                kind="structure",
-                table=decision.table.id,
-                name="rows_missing",
-                passed=False,
-                message=f"rows not found in the source: {', '.join(missing)}",
-                cells=[[row, ""] for row in missing],
+            structure_problem(
+                table_id, "rows_missing", f"rows not found in the source: {', '.join(missing)}", missing
             )
         )
-    damaged = [key for key, row in evidence.rows.items() if row.damaged]
     if damaged:
-        checks.append(
-            Check(
-                kind="structure",
-                table=decision.table.id,
-                name="rows_damaged",
-                passed=False,
-                message="grid rows with more or fewer cells than the template's (merged or split cells): "
-                + ", ".join(damaged),
-                cells=[[row, ""] for row in damaged],
-            )
-        )
-    lost = [key for key, row in evidence.rows.items() if row.lost]
+        message = "grid rows with more or fewer cells than the template's (merged or split cells): "
+        checks.append(structure_problem(table_id, "rows_damaged", message + ", ".join(damaged), damaged))
     if lost:
-        checks.append(
-            Check(
-                kind="structure",
-                table=decision.table.id,
-                name="rows_unread",
-                passed=False,
-                message=f"rows whose label was found but none of their cells: {', '.join(lost)}",
-                cells=[[row, ""] for row in lost],
-            )
-        )
+        message = "rows whose label was found but none of their cells: "
+        checks.append(structure_problem(table_id, "rows_unread", message + ", ".join(lost), lost))
     for row_key, readings in decision.dropped.items():
-        checks.append(
-            Check(
-                kind="structure",
-                table=decision.table.id,
-                name=f"extra_values[{row_key}]",
-                passed=False,
-                message=f"row {row_key} shows more values than it has cells; left out: "
-                + ", ".join(r.token.text for r in readings),
-                cells=[[row_key, ""]],
-            )
-        )
+        message = f"row {row_key} shows more values than it has cells; left out: "
+        left_out = ", ".join(r.token.text for r in readings)
+        checks.append(structure_problem(table_id, f"extra_values[{row_key}]", message + left_out, [row_key]))
     if evidence.orphans:
-        checks.append(
-            Check(
-                kind="structure",
-                table=decision.table.id,
-                name="unplaced_values",
-                passed=False,
-                message="values that belong to no recognised row: "
-                + ", ".join(t.text for t in evidence.orphans[:20]),
-            )
+        message = "values that belong to no recognised row: " + ", ".join(
+            t.text for t in evidence.orphans[:20]
         )
+        checks.append(structure_problem(table_id, "unplaced_values", message))
     return checks

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from extractors.scan import cleanup, deskew, grid, marks, orientation, reading
-from extractors.scan.ocr import OcrEngine
+from extractors.scan.ocr import OcrEngine, TextLine
 from models.observation import GridPosition, Token
 
 BLANK_CONFIDENCE = 0.99
@@ -116,6 +116,28 @@ def _cell_crops(page: UprightPage, table: grid.Table, first: int) -> tuple[list[
     return tokens, crops
 
 
+def _joined(lines: list[TextLine]) -> list[TextLine]:
+    """Pieces of one printed line joined left to right: detection on a reduced image may split a
+    heading at a wide gap ("三、" | "收到和处理…"), and a heading is matched as a whole."""
+    result: list[TextLine] = []
+    for line in sorted(lines, key=lambda item: item.bbox[0]):
+        x0, y0, x1, y1 = line.bbox
+        for index, other in enumerate(result):
+            a0, b0, a1, b1 = other.bbox
+            overlap = min(y1, b1) - max(y0, b0)
+            height = max(y1 - y0, b1 - b0)
+            if overlap >= 0.5 * min(y1 - y0, b1 - b0) and 0 <= x0 - a1 <= 1.5 * height:
+                result[index] = TextLine(
+                    other.text + line.text,
+                    min(other.confidence, line.confidence),
+                    (a0, min(y0, b0), max(x1, a1), max(y1, b1)),
+                )
+                break
+        else:
+            result.append(line)
+    return sorted(result, key=lambda item: (item.bbox[1], item.bbox[0]))
+
+
 def _outside_text(
     page: UprightPage, tables: list[grid.Table], engine: OcrEngine
 ) -> list[tuple[float, Token]]:
@@ -150,11 +172,9 @@ def _outside_text(
         stacked.append(np.full((gap, width), 255, dtype=np.uint8))
         offsets.append((cursor, top, bottom - top))
         cursor += bottom - top + gap
-    # Detection scales a short side up to 736 px; a sheet padded to that height is read at its own size.
-    stacked.append(np.full((max(0, 736 - cursor), width), 255, dtype=np.uint8))
     sheet = cv2.cvtColor(np.vstack(stacked), cv2.COLOR_GRAY2BGR)
     tokens = []
-    for line in engine.read_page(sheet):
+    for line in _joined(engine.read_page(sheet)):
         x0, y0, x1, y1 = line.bbox
         centre = (y0 + y1) / 2
         for sheet_top, top, band_height in offsets:

@@ -14,6 +14,10 @@ import numpy as np
 # same cells about 3x faster with much the same confidences; 96 was faster still but left 14 of 610
 # right readings under 0.9 confidence (160: 4, 320: 3).
 MIN_REC_WIDTH = int(os.environ.get("REPORTGRID_REC_WIDTH", "160"))
+# Detection (text outside the tables only) scales an image's long side down to at most this. Text of a
+# 200-300 dpi page is still 12-20 px high there, and the detector's cost falls with the area: on the
+# sample scans 960 read the same lines as full resolution at half the CPU time.
+DET_MAX_SIDE = 960
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ import onnxruntime
 import rapidocr
 import yaml
 
-from extractors.scan.ocr.base import MIN_REC_WIDTH, TextLine
+from extractors.scan.ocr.base import DET_MAX_SIDE, MIN_REC_WIDTH, TextLine
 
 DET_MODEL = "PP-OCRv6_small_det"
 REC_MODEL = "PP-OCRv6_small_rec"
@@ -42,7 +42,7 @@ def _det_config() -> dict[str, Any]:
             "transform_ops": [
                 {"DecodeImage": {"channel_first": False, "img_mode": "BGR"}},
                 {"DetLabelEncode": None},
-                {"DetResizeForTest": {"limit_side_len": 736, "limit_type": "min"}},
+                {"DetResizeForTest": {"limit_side_len": DET_MAX_SIDE, "limit_type": "max"}},
                 {
                     "NormalizeImage": {
                         "mean": [0.5, 0.5, 0.5],
@@ -86,7 +86,7 @@ def model_root() -> Path:
     """Where the model folders live: $REPORTGRID_CACHE or ~/.cache/reportgrid, per rapidocr version."""
     base = Path(os.environ.get("REPORTGRID_CACHE") or Path.home() / ".cache" / "reportgrid")
     version = importlib.metadata.version("rapidocr")
-    return base / f"paddle-onnx-rapidocr-{version}-w{MIN_REC_WIDTH}"
+    return base / f"paddle-onnx-rapidocr-{version}-w{MIN_REC_WIDTH}-d{DET_MAX_SIDE}"
 
 
 def build_model_dirs(root: Path) -> dict[str, Path]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from rapidocr import RapidOCR
 
-from extractors.scan.ocr.base import MIN_REC_WIDTH, TextLine
+from extractors.scan.ocr.base import DET_MAX_SIDE, MIN_REC_WIDTH, TextLine
 
 
 class RapidOcrEngine:
@@ -21,6 +21,8 @@ class RapidOcrEngine:
                 "Global.log_level": "warning",
                 "Global.use_cls": False,
                 "Rec.rec_img_shape": [3, 48, MIN_REC_WIDTH],
+                "Det.limit_type": "max",
+                "Det.limit_side_len": DET_MAX_SIDE,
             }
         )
 

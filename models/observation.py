@@ -38,6 +38,9 @@ class Token(BaseModel):
     bbox: BBox | None = None
     confidence: float = 1.0
     grid: GridPosition | None = None
+    recognised: bool = False
+    """True when the text was recognised from pixels (OCR): even a confident reading may be wrong, so
+    reconciliation trusts it only where a sum confirms it."""
 
 
 class Observations(BaseModel):

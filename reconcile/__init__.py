@@ -79,8 +79,7 @@ def reconcile_document(observations: Observations, source: SourceInfo) -> Docume
             continue
         decision = solve_table(evidence)
         rules = rule_checks(decision)
-        broken = [c for c in rules if not c.passed and c.expected is not None and c.actual is not None]
-        table, table_checks = build_table(evidence, decision, broken)
+        table, table_checks = build_table(evidence, decision, rules)
         tables.append(table)
         checks.extend(rules + table_checks)
     flagged = any(cell.needs_review for table in tables for cell in table.cells)

@@ -61,17 +61,25 @@ def _cell_paths(decision: TableDecision, key: tuple[str, str]) -> list[str]:
 
 
 def build_table(
-    evidence: TableEvidence, decision: TableDecision, failed: list[Check]
+    evidence: TableEvidence, decision: TableDecision, rules: list[Check]
 ) -> tuple[Table, list[Check]]:
-    """The output table, and the checks that explain its flagged cells."""
+    """The output table, and the checks that explain its flagged cells.
+
+    A cell is flagged when it is ambiguous, in a broken sum, or read by OCR and confirmed by no sum
+    that holds (table 二 has no sums: nothing can confirm a confident misread there).
+    """
+    failed = [c for c in rules if not c.passed and c.expected is not None and c.actual is not None]
+    held = [c for c in rules if c.passed]
     in_failed_rule = {tuple(cell) for check in failed for cell in check.cells}
+    confirmed = {tuple(cell) for check in held for cell in check.cells}
     checks: list[Check] = []
     cells = []
     for spec in decision.table.cells:
         decided: CellDecision = decision.cells[spec.key]
         reading = decided.reading
         token = reading.token if reading is not None else None
-        needs_review = decided.needs_review or spec.key in in_failed_rule
+        unconfirmed = token is not None and token.recognised and spec.key not in confirmed
+        needs_review = decided.needs_review or spec.key in in_failed_rule or unconfirmed
         confidence = 1.0 if token is None else token.confidence
         if decided.origin == "corrected":
             confidence = 1.0 - confidence if token is not None else 0.0

@@ -14,7 +14,7 @@ import pytest
 
 from extractors.scan import extract_images
 from models.document import Document, SourceInfo
-from models.observation import Observations, Token
+from models.observation import GridPosition, Observations, Token
 from reconcile import reconcile_document
 from samplegen.scoring import score_document
 
@@ -83,3 +83,39 @@ def test_cells_the_sums_cannot_decide_are_flagged(observed: Observations) -> Non
     assert set(corners) <= ambiguous
     assert score_document(document, TRUTH["tables"]).silent_errors == []
     assert document.status == "needs_review"
+
+
+def test_a_confident_ocr_reading_no_sum_confirms_is_flagged() -> None:
+    """Table 二 has no sums: an OCR reading there (a lost minus sign reads as a confident 198) is never
+    certain, while the same reading from a text layer is."""
+    cells = [
+        ("二、主动公开政府信息情况", None),
+        ("第二十条第（五）项", (0, 0)),
+        ("信息内容", (1, 0)),
+        ("上一年项目数量", (1, 1)),
+        ("本年增/减", (1, 2)),
+        ("处理决定数量", (1, 3)),
+        ("行政许可", (2, 0)),
+        ("4", (2, 1)),
+        ("198", (2, 2)),
+        ("0", (2, 3)),
+    ]
+
+    def table_two(recognised: bool) -> Observations:
+        tokens = [
+            Token(
+                text=text,
+                confidence=0.99 if recognised else 1.0,
+                recognised=recognised and place is not None,
+                grid=GridPosition(table=0, row=place[0], col=place[1]) if place else None,
+            )
+            for text, place in cells
+        ]
+        return Observations(source_kind="scan", media_type="image/png", tokens=tokens)
+
+    for recognised in (True, False):
+        document = reconcile_document(table_two(recognised), SOURCE)
+        table = next(t for t in document.tables if t.id == "二")
+        change = next(c for c in table.cells if (c.row_key, c.col_key) == ("licensing", "change"))
+        assert change.value == 198
+        assert change.needs_review is recognised

@@ -35,6 +35,8 @@ def observe_pages(
                 f"page {first_page + offset} is not a usable image ({image.shape}, {image.dtype})"
             )
         page_tokens = observe_page(image, first_page + offset, next_table, reader)
+        for token in page_tokens:
+            token.recognised = True
         tables = {t.grid.table for t in page_tokens if t.grid is not None}
         next_table = max(tables, default=next_table - 1) + 1
         tokens.extend(page_tokens)

@@ -109,6 +109,21 @@ class _Fitter:
             evidence.readings.extend(values)
             evidence.positioned = False
 
+    def take_unlabelled_grid_row(self, index: int | None, cells: list[Token]) -> None:
+        """A grid row whose label was not recognised: placed by its neighbours, else its values orphaned."""
+        row = self.rows[index] if index is not None else None
+        if row is None or not row.path or row.key in self.evidence.rows:
+            self.evidence.orphans.extend(cell for cell in cells if cell.text.strip())
+            return
+        width = len(self.table.section_of(row.key).columns)
+        if len(cells) > width:
+            values = cells[-width:]
+        else:
+            leading = next((i for i, cell in enumerate(cells) if not _is_label(cell)), len(cells))
+            values = cells[leading:]
+        self.enter(row, cells[0])
+        self.take_grid_values([Reading.of(cell) for cell in values])
+
     def take_grid_values(self, values: list[Reading]) -> None:
         """The cells right of a grid row's label: in place when they are exactly the row's cells."""
         labelled = self.current
@@ -184,17 +199,55 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
             active = True
         return active and fitter.take_label(token)
 
+    placed: dict[tuple[int, int], int] = {}
+    unplaced: list[tuple[tuple[int, int], list[Token]]] = []
     for line in lines:
         if line.cells is not None:
             recognised = -1
             for index, cell in enumerate(line.cells):
-                if cell.text.strip() and not looks_like_value(cell.text) and see_label(cell):
+                if _is_label(cell) and see_label(cell):
                     recognised = index
-            if active:
-                fitter.take_grid_values([Reading.of(cell) for cell in line.cells[recognised + 1 :]])
+            if not active:
+                continue
+            where = _grid_row(line.cells)
+            if fitter.current is not None:
+                placed[where] = fitter.rows.index(fitter.current)
+            elif recognised < 0 and fitter.unlabelled is None and any(_is_label(cell) for cell in line.cells):
+                unplaced.append((where, line.cells))
+                continue
+            fitter.take_grid_values([Reading.of(cell) for cell in line.cells[recognised + 1 :]])
             continue
         for token in line.labels:
             see_label(token)
         if active and line.values:
             fitter.take_values(line.values)
+    for where, cells in unplaced:
+        fitter.take_unlabelled_grid_row(_row_between(where, placed), cells)
     return fitter.evidence
+
+
+def _is_label(cell: Token) -> bool:
+    return bool(cell.text.strip()) and not looks_like_value(cell.text)
+
+
+def _grid_row(cells: list[Token]) -> tuple[int, int]:
+    grid = cells[0].grid
+    return (grid.table, grid.row) if grid is not None else (-1, -1)
+
+
+def _row_between(where: tuple[int, int], placed: dict[tuple[int, int], int]) -> int | None:
+    """The template row of a grid row whose label was not recognised, from the rows around it.
+
+    Only when the recognised rows just above and below it, in the same grid, are as far apart in the
+    grid as in the template (no heading rows between): then the grid row is the template row at the same
+    offset. Otherwise None.
+    """
+    table, row = where
+    above = [(r, t) for (g, r), t in placed.items() if g == table and r < row]
+    below = [(r, t) for (g, r), t in placed.items() if g == table and r > row]
+    if not above or not below:
+        return None
+    (row_a, index_a), (row_b, index_b) = max(above), min(below)
+    if row_b - row_a != index_b - index_a:
+        return None
+    return index_a + (row - row_a)

@@ -54,3 +54,22 @@ def test_wrapped_labels_vertical_labels_and_footers_do_not_shift_rows(tmp_path: 
     assert score.silent_errors == []
     assert score.right == score.cells
     assert document.status == "valid"
+
+
+def test_a_grid_row_with_an_unreadable_label_is_placed_by_the_rows_around_it(tmp_path: Path) -> None:
+    template = builtin_templates()[0]
+    rng = random.Random(9)
+    sample = random_report(template, rng, blank_rate=0.0, blank_total_rate=0.0)
+    path = tmp_path / "report.html"
+    path.write_text(render_html(sample, rng), encoding="utf-8")
+    tokens = extract_html(path).tokens
+    label = next(t for t in tokens if t.grid is not None and "属于四类过程性信息" in t.text)
+    label.text = "6.屈于四尖辻桯"
+    document = reconcile_document(
+        Observations(source_kind="html", media_type="text/html", tokens=tokens),
+        SourceInfo(path=str(path), sha256="", media_type="text/html"),
+    )
+    expected = {t.table.id: {f"{r}/{c}": v for (r, c), v in t.expected.items()} for t in sample.tables}
+    score = score_document(document, expected)
+    assert score.right == score.cells
+    assert document.status == "valid"

@@ -40,23 +40,30 @@ def is_sideways(ink: np.ndarray, unit: int) -> bool:
     return down > 1.5 * across and down > 0
 
 
-def upside_down(grey: np.ndarray, ink: np.ndarray, unit: int, engine: OcrEngine, samples: int = 6) -> bool:
+def upside_down(
+    grey: np.ndarray, ink: np.ndarray, unit: int, engine: OcrEngine, samples: int = 6, step: int = 2
+) -> bool:
     """True when a few of the page's text lines read more confidently turned half round.
 
-    Lines of a few characters are sampled (long ones cost more to read and tell no more).
+    The longest lines of up to ten characters' width are read ``step`` at a time, as they are and
+    turned, until one way leads clearly (three times the other's confidence-weighted characters and
+    ten more): a clean page is decided by its first two lines, a poor fax page reads up to ``samples``.
     """
     boxes = [b for b in line_boxes(ink, unit) if (b[2] - b[0]) <= 10 * (b[3] - b[1])]
     boxes = sorted(boxes, key=lambda b: b[2] - b[0], reverse=True)[:samples]
-    if not boxes:
-        return False
     pad = max(2, unit // 4)
     height, width = grey.shape
-    crops = []
-    for x0, y0, x1, y1 in boxes:
-        crop = grey[max(0, y0 - pad) : min(height, y1 + pad), max(0, x0 - pad) : min(width, x1 + pad)]
-        crops.append(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
-    turned = [np.ascontiguousarray(np.rot90(crop, 2)) for crop in crops]
-    readings = engine.recognise(crops + turned)
-    score_as_is = sum(conf * len(text) for text, conf in readings[: len(crops)])
-    score_turned = sum(conf * len(text) for text, conf in readings[len(crops) :])
+    score_as_is = score_turned = 0.0
+    for first in range(0, len(boxes), step):
+        crops = []
+        for x0, y0, x1, y1 in boxes[first : first + step]:
+            crop = grey[max(0, y0 - pad) : min(height, y1 + pad), max(0, x0 - pad) : min(width, x1 + pad)]
+            crops.append(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
+        turned = [np.ascontiguousarray(np.rot90(crop, 2)) for crop in crops]
+        readings = engine.recognise(crops + turned)
+        score_as_is += sum(conf * len(text) for text, conf in readings[: len(crops)])
+        score_turned += sum(conf * len(text) for text, conf in readings[len(crops) :])
+        low, high = sorted((score_as_is, score_turned))
+        if high >= 3 * low and high - low >= 10:
+            break
     return score_turned > score_as_is

@@ -60,18 +60,51 @@ def _cell_paths(decision: TableDecision, key: tuple[str, str]) -> list[str]:
     return [" / ".join(spec.row_path) or "(row)", " / ".join(spec.column.path)]
 
 
+def _fixed(cell: CellDecision) -> bool:
+    """A cell whose value is what the source shows, with no freedom left to absorb a misread."""
+    return cell.origin in ("read", "blank") and not cell.alternatives and not cell.needs_review
+
+
+def _confirmed(decision: TableDecision, held: list[Check]) -> set[tuple[str, ...]]:
+    """Cells a holding sum vouches for.
+
+    A sum whose cells are all fixed readings cross-checks them all (one misread would break it). A sum
+    with one free cell (unreadable, corrected, a blank total) vouches for that cell only when every
+    other cell is trusted: read from text, or itself confirmed. A sum with two free cells vouches for
+    nothing. Repeated until nothing changes, since a confirmed cell can confirm others.
+    """
+    fixed = {spec.key for spec in decision.table.cells if _fixed(decision.cells[spec.key])}
+    from_text = {
+        key
+        for key in fixed
+        if decision.cells[key].reading is None or not decision.cells[key].reading.token.recognised  # type: ignore[union-attr]
+    }
+    confirmed: set[tuple[str, ...]] = set()
+    while True:
+        before = len(confirmed)
+        trusted = from_text | confirmed
+        for check in held:
+            cells = [(row, col) for row, col in check.cells]
+            free = [cell for cell in cells if cell not in fixed]
+            if not free:
+                confirmed.update(cells)
+            elif len(free) == 1 and all(cell in trusted for cell in cells if cell != free[0]):
+                confirmed.add(free[0])
+        if len(confirmed) == before:
+            return confirmed
+
+
 def build_table(
     evidence: TableEvidence, decision: TableDecision, rules: list[Check]
 ) -> tuple[Table, list[Check]]:
     """The output table, and the checks that explain its flagged cells.
 
-    A cell is flagged when it is ambiguous, in a broken sum, or read by OCR and confirmed by no sum
-    that holds (table 二 has no sums: nothing can confirm a confident misread there).
+    A cell is flagged when it is ambiguous, in a broken sum, or read by OCR and not confirmed by a sum
+    (see ``_confirmed``; table 二 has no sums, so nothing confirms a confident misread there).
     """
     failed = [c for c in rules if not c.passed and c.expected is not None and c.actual is not None]
-    held = [c for c in rules if c.passed]
     in_failed_rule = {tuple(cell) for check in failed for cell in check.cells}
-    confirmed = {tuple(cell) for check in held for cell in check.cells}
+    confirmed = _confirmed(decision, [c for c in rules if c.passed])
     checks: list[Check] = []
     cells = []
     for spec in decision.table.cells:

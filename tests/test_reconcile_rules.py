@@ -143,3 +143,18 @@ def test_value_cells_read_as_words_are_unknown_not_blank() -> None:
     assert [cell.raw for cell in licensing] == ["帝思", "3公", "X"]
     assert cells["other_services/change"].value == 2
     assert not cells["other_services/change"].needs_review
+
+
+def test_a_sum_that_holds_through_an_unreadable_cell_confirms_no_ocr_reading() -> None:
+    """行政复议 5 + ? + 0 + 0 = 7: the unreadable cell takes 2, but only if the 5 and the 7 are right, and
+    nothing else vouches for them; the zeros of the other blocks check each other."""
+    values = ["5", "帝", "0", "0", "7"] + ["0"] * 10
+    tokens = _table_four(values, confidence=0.99)
+    for token in tokens:
+        token.recognised = token.grid is not None
+    cells = _cells(_reconcile(tokens), "四")
+    assert cells["cases/review_upheld"].needs_review
+    corrected = cells["cases/review_corrected"]
+    assert (corrected.value, corrected.origin, corrected.needs_review) == (2, "corrected", True)
+    assert cells["cases/review_total"].needs_review
+    assert not cells["cases/direct_total"].needs_review

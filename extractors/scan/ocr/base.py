@@ -39,8 +39,6 @@ class OcrEngine(Protocol):
 
     def recognise(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
         """Text and confidence of each single-line crop, in input order."""
-        ...
 
     def read_page(self, image: np.ndarray) -> list[TextLine]:
         """Every text line detected in the image, with boxes in the image's pixels."""
-        ...

@@ -202,9 +202,12 @@ def _all_zero(readings: list[Reading]) -> bool:
 
 
 def _solver(seconds: float = 20.0) -> cp_model.CpSolver:
+    """One worker, bounded in deterministic time so a document gives the same answer however loaded
+    the machine is; the wall-clock bound is only a safety net."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.max_deterministic_time = seconds
+    solver.parameters.max_time_in_seconds = 10 * seconds
     return solver
 
 

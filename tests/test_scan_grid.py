@@ -84,3 +84,36 @@ def test_page_without_rules_has_no_table() -> None:
     page = draw_table_page(sample_layout("2021", "四", seed=1))
     text_only = np.asarray(page.image)[: page.cells[0].bbox[1] - 5]
     assert grid.find_tables(_ink(text_only)) == []
+
+
+def _cut_rules_at(ink: np.ndarray, x: int, width: int) -> np.ndarray:
+    """Every horizontal rule broken just left of the vertical rule at ``x``, as fax pages break
+    them at crossings: the parts either side are no longer joined."""
+    horizontal, _ = grid.line_masks(ink, grid.line_unit(ink))
+    cut = ink.copy()
+    band = cut[:, x - 4 - width : x - 4]
+    band[horizontal[:, x - 4 - width : x - 4] > 0] = 0
+    return cut
+
+
+def test_table_broken_at_a_crossing_is_one_table(table_three: TruthPage) -> None:
+    ink = _ink(table_three.image)
+    boundary = max(c.bbox[2] for c in table_three.cells if c.col == 0)
+    broken = _cut_rules_at(ink, boundary, grid.line_unit(ink) * 5 // 2)
+    assert _slots(grid.find_tables(broken)) == _truth(table_three)
+
+
+def test_line_work_overlapping_a_table_is_no_second_table(table_three: TruthPage) -> None:
+    ink = _ink(table_three.image)
+    x0 = min(c.bbox[0] for c in table_three.cells)
+    y0 = min(c.bbox[1] for c in table_three.cells)
+    x1 = max(c.bbox[2] for c in table_three.cells)
+    shadowed = ink.copy()
+    # A shadowed sheet edge above and left of the table, its box reaching into the table's: the
+    # sheet's top and left edges, and a rule of the heading row, never touching the table's rules.
+    top, left = y0 - 250, x0 - 80
+    cv2.line(shadowed, (left, top), (x1 - 200, top), 255, 3)
+    cv2.line(shadowed, (left, top), (left, y0 + 400), 255, 3)
+    cv2.line(shadowed, (left, y0 - 120), (x1 - 200, y0 - 120), 255, 3)
+    cv2.line(shadowed, (x1 - 200, top), (x1 - 200, y0 - 120), 255, 3)
+    assert _slots(grid.find_tables(shadowed)) == _truth(table_three)

@@ -179,17 +179,60 @@ def _table(
     return Table((x0 + xs[0], y0 + ys[0], x0 + xs[-1], y0 + ys[-1]), n_rows, n_cols, tuple(cells))
 
 
+def _within(a0: int, a1: int, b0: int, b1: int, near: int) -> bool:
+    """One span inside the other, give or take ``near``."""
+    return (b0 - near <= a0 and a1 <= b1 + near) or (a0 - near <= b0 and b1 <= a1 + near)
+
+
+def _aligned_parts(a: tuple[int, int, int, int], b: tuple[int, int, int, int], unit: int) -> bool:
+    """Two frames that meet edge to edge, one's side lying along the other's: one table whose rules
+    broke at the crossings between its parts (fax pages do this), not two tables."""
+    near = unit * 3
+    side_by_side = min(abs(a[2] - b[0]), abs(b[2] - a[0])) <= near and _within(a[1], a[3], b[1], b[3], near)
+    stacked = min(abs(a[3] - b[1]), abs(b[3] - a[1])) <= near and _within(a[0], a[2], b[0], b[2], near)
+    return side_by_side or stacked
+
+
+def _frames(mask: np.ndarray, unit: int) -> list[tuple[int, int, int, int]]:
+    """Boxes of connected line work, with the parts of one broken table joined."""
+    boxes = [box for box in _segments(mask) if box[2] - box[0] >= unit * 8 or box[3] - box[1] >= unit * 3]
+    joined = True
+    while joined:
+        joined = False
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                if _aligned_parts(boxes[i], boxes[j], unit):
+                    a, b = boxes[i], boxes.pop(j)
+                    boxes[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                    joined = True
+                    break
+            if joined:
+                break
+    return [box for box in boxes if box[2] - box[0] >= unit * 8 and box[3] - box[1] >= unit * 3]
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
 def find_tables(ink: np.ndarray, unit: int | None = None) -> list[Table]:
-    """Every ruled table on an upright, level page, top to bottom."""
+    """Every ruled table on an upright, level page, top to bottom.
+
+    Printed tables never overlap; where two found ones do, the smaller is line work that is no table
+    (a sheet's shadowed edge meeting a table's outer rule) and is left out.
+    """
     unit = unit or line_unit(ink)
     horizontal, vertical = line_masks(ink, unit)
     frame = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))
-    tables = []
-    for x0, y0, x1, y1 in _segments(frame):
-        if x1 - x0 < unit * 8 or y1 - y0 < unit * 3:
-            continue
-        table = _table(ink, horizontal, vertical, (x0, y0, x1, y1), unit)
-        if table is not None:
+    found = [
+        table
+        for box in _frames(frame, unit)
+        if (table := _table(ink, horizontal, vertical, box, unit)) is not None
+    ]
+    found.sort(key=lambda t: len(t.cells), reverse=True)
+    tables: list[Table] = []
+    for table in found:
+        if not any(_overlap(table.bbox, kept.bbox) for kept in tables):
             tables.append(table)
     tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
     return tables

@@ -9,6 +9,7 @@ from scan_pages import _font
 
 from extractors.scan.ocr import ENGINES, get_engine
 from extractors.scan.ocr.paddle_engine import DET_MODEL, REC_MODEL, build_model_dirs
+from extractors.scan.ocr.strips import GAP, decode, pack
 
 
 def _crop(text: str, size: int = 40) -> np.ndarray:
@@ -58,3 +59,23 @@ def test_paddle_model_folders_built_from_the_wheel(tmp_path) -> None:
         assert (folders[name] / "inference.onnx").stat().st_size > 1_000_000
         assert f"model_name: {name}" in (folders[name] / "inference.yml").read_text(encoding="utf-8")
     assert "character_dict:" in (folders[REC_MODEL] / "inference.yml").read_text(encoding="utf-8")
+
+
+def test_strips_keep_every_crop_once_and_give_a_wide_crop_its_own() -> None:
+    strips = pack([100, 2000, 300, 1400, 50])
+    placed = [index for strip in strips for index, _ in strip]
+    assert sorted(placed) == [0, 1, 2, 3, 4]
+    assert [1] in [[index for index, _ in strip] for strip in strips]
+    for strip in strips:
+        lefts = [x for _, x in strip]
+        assert lefts == sorted(lefts) and lefts[0] == GAP
+
+
+def test_strip_decoding_drops_blanks_repeats_and_edge_spaces() -> None:
+    characters = ["", "1", "2", " "]
+    indices = np.array([3, 0, 1, 1, 0, 1, 2, 2, 0, 3])
+    probabilities = np.array([0.5, 0.9, 0.8, 0.8, 0.9, 0.6, 1.0, 1.0, 0.9, 0.4])
+    text, confidence = decode(indices, probabilities, characters)
+    assert text == "112"
+    assert confidence == pytest.approx((0.8 + 0.6 + 1.0) / 3)
+    assert decode(np.array([0, 3, 0]), np.array([0.9, 0.9, 0.9]), characters) == ("", 0.0)

@@ -11,6 +11,7 @@ import rapidocr
 from rapidocr import RapidOCR
 
 from extractors.scan.ocr.base import DET_MAX_SIDE, MIN_REC_WIDTH, TextLine
+from extractors.scan.ocr.strips import recognise_in_strips
 
 _WHEEL_MODELS = Path(rapidocr.__file__).parent / "models"
 _DET_FILE, _REC_FILE = "PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx"
@@ -50,15 +51,18 @@ class RapidOcrEngine:
         )
         # rapidocr exposes no session option for this: its loaded models get sessions built alike.
         self._ocr._load_det_model().session.session = _sleeping_session(_WHEEL_MODELS / _DET_FILE)
-        self._ocr._load_rec_model().session.session = _sleeping_session(_WHEEL_MODELS / _REC_FILE)
+        self._recogniser = _sleeping_session(_WHEEL_MODELS / _REC_FILE)
+        self._ocr._load_rec_model().session.session = self._recogniser
+        self._input = self._recogniser.get_inputs()[0].name
+        # CTC classes: the blank, the dictionary the model carries, and the space PP-OCR appends.
+        dictionary = self._recogniser.get_modelmeta().custom_metadata_map["character"].splitlines()
+        self._characters = ["", *dictionary, " "]
 
     def recognise(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
-        if not crops:
-            return []
-        # rapidocr sorts crops by aspect ratio and batches them (Rec.rec_batch_num), so one wide
-        # label crop does not pad a batch of narrow number crops.
-        result = self._ocr.recognize_txt(list(crops))
-        return [(str(text), float(score)) for text, score in zip(result.txts, result.scores, strict=True)]
+        return recognise_in_strips(crops, self._run, self._characters)
+
+    def _run(self, batch: np.ndarray) -> np.ndarray:
+        return self._recogniser.run(None, {self._input: batch})[0]
 
     def read_page(self, image: np.ndarray) -> list[TextLine]:
         result = self._ocr(image)

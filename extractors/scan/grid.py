@@ -186,10 +186,14 @@ def _within(a0: int, a1: int, b0: int, b1: int, near: int) -> bool:
 
 def _aligned_parts(a: tuple[int, int, int, int], b: tuple[int, int, int, int], unit: int) -> bool:
     """Two frames that meet edge to edge, one's side lying along the other's: one table whose rules
-    broke at the crossings between its parts (fax pages do this), not two tables."""
+    broke at the crossings between its parts (fax pages do this), not two tables.
+
+    Side by side, a gap of a few units is a broken rule: the report's tables are never side by side.
+    Stacked, it must be under a unit: a table's title between two tables leaves more.
+    """
     near = unit * 3
     side_by_side = min(abs(a[2] - b[0]), abs(b[2] - a[0])) <= near and _within(a[1], a[3], b[1], b[3], near)
-    stacked = min(abs(a[3] - b[1]), abs(b[3] - a[1])) <= near and _within(a[0], a[2], b[0], b[2], near)
+    stacked = min(abs(a[3] - b[1]), abs(b[3] - a[1])) <= unit and _within(a[0], a[2], b[0], b[2], near)
     return side_by_side or stacked
 
 

@@ -2,24 +2,30 @@
 
 Table cells are read by recognition alone on crops of their text lines (the measured faster and more
 accurate way on ruled tables); blanks and "/" "-" markers are decided by ink shape; text outside the
-tables (title, headings, narrative) goes through the engine's detection and recognition. Boxes are in
-the pixels of the image as given, whatever turning and levelling the reading needed.
+tables is found by the engine's detection, and of it only what reconciliation uses is read (title,
+headings, each table's title; see ``_wanted``). Boxes are in the pixels of the image as given,
+whatever turning and levelling the reading needed.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from extractors.scan import cleanup, deskew, grid, marks, orientation, reading
-from extractors.scan.ocr import OcrEngine, TextLine
+from extractors.scan.ocr import Box, OcrEngine
 from models.observation import GridPosition, Token
 
 BLANK_CONFIDENCE = 0.99
 MARK_CONFIDENCE = 0.95
 _MARK_TEXT = {"slash": "/", "dash": "-"}
+PROBE_CHARS = 3  # a line's first characters, read to tell a heading ("二、", "（三）") from prose
+TITLE_LINES = 4  # the first page's first lines: the title (up to three lines) and the sentence naming it
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.，,]|[(][一二三四五六七八九十]+[)])")
 
 
 @dataclass
@@ -116,36 +122,27 @@ def _cell_crops(page: UprightPage, table: grid.Table, first: int) -> tuple[list[
     return tokens, crops
 
 
-def _joined(lines: list[TextLine]) -> list[TextLine]:
+def _joined(boxes: list[Box]) -> list[Box]:
     """Pieces of one printed line joined left to right: detection on a reduced image may split a
     heading at a wide gap ("三、" | "收到和处理…"), and a heading is matched as a whole."""
-    result: list[TextLine] = []
-    for line in sorted(lines, key=lambda item: item.bbox[0]):
-        x0, y0, x1, y1 = line.bbox
-        for index, other in enumerate(result):
-            a0, b0, a1, b1 = other.bbox
+    result: list[Box] = []
+    for x0, y0, x1, y1 in sorted(boxes):
+        for index, (a0, b0, a1, b1) in enumerate(result):
             overlap = min(y1, b1) - max(y0, b0)
             height = max(y1 - y0, b1 - b0)
             if overlap >= 0.5 * min(y1 - y0, b1 - b0) and 0 <= x0 - a1 <= 1.5 * height:
-                result[index] = TextLine(
-                    other.text + line.text,
-                    min(other.confidence, line.confidence),
-                    (a0, min(y0, b0), max(x1, a1), max(y1, b1)),
-                )
+                result[index] = (a0, min(y0, b0), max(x1, a1), max(y1, b1))
                 break
         else:
-            result.append(line)
-    return sorted(result, key=lambda item: (item.bbox[1], item.bbox[0]))
+            result.append((x0, y0, x1, y1))
+    return sorted(result, key=lambda box: (box[1], box[0]))
 
 
-def _outside_text(
-    page: UprightPage, tables: list[grid.Table], engine: OcrEngine
-) -> list[tuple[float, Token]]:
-    """Text lines outside every table (with their upright top), read by detection + recognition.
-
-    The bands of the page between tables are stacked into one short sheet, so detection runs once on
-    a small image instead of on the whole page.
-    """
+def _stacked_bands(
+    page: UprightPage, tables: list[grid.Table]
+) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
+    """The bands of the page between tables stacked into one short sheet, and per band its
+    (top on the sheet, top on the page, height): detection then runs once on a small image."""
     height, width = page.grey.shape
     free = np.ones(height, dtype=bool)
     for table in tables:
@@ -163,28 +160,77 @@ def _outside_text(
                     (max(start, start + rows[0] - page.unit), min(y, start + rows[-1] + page.unit + 1))
                 )
             start = None
-    if not bands:
-        return []
     gap = page.unit * 2
     stacked, offsets, cursor = [], [], 0
     for top, bottom in bands:
         stacked.append(page.grey[top:bottom])
         stacked.append(np.full((gap, width), 255, dtype=np.uint8))
-        offsets.append((cursor, top, bottom - top))
+        offsets.append((cursor, top, bottom - top + gap))
         cursor += bottom - top + gap
-    sheet = cv2.cvtColor(np.vstack(stacked), cv2.COLOR_GRAY2BGR)
-    tokens = []
-    for line in _joined(engine.read_page(sheet)):
-        x0, y0, x1, y1 = line.bbox
+    sheet = np.vstack(stacked) if stacked else np.full((0, width), 255, dtype=np.uint8)
+    return sheet, offsets
+
+
+def _is_heading(text: str) -> bool:
+    return bool(_HEADING.match(unicodedata.normalize("NFKC", text).strip()))
+
+
+def _wanted(
+    lines: list[tuple[Box, float]], probes: list[str], tables: list[grid.Table], title_page: bool
+) -> list[bool]:
+    """Which text lines outside the tables to read whole: what reconciliation uses, not the prose.
+
+    That is the title block (the first lines of the first page, with the sentence that names the
+    report), every heading (a probe of its first characters starts "二、" or "（三）"), and the line
+    just above each table (its title, even when the probe misread the numeral). A page without a
+    table is read whole. Narrative paragraphs feed nothing downstream and were most of the reading.
+    """
+    if not tables:
+        return [True] * len(lines)
+    wanted = [
+        (title_page and index < TITLE_LINES) or _is_heading(probe) for index, probe in enumerate(probes)
+    ]
+    for table in tables:
+        above = [index for index, (_, top) in enumerate(lines) if top < table.bbox[1]]
+        if above:
+            wanted[max(above, key=lambda index: lines[index][1])] = True
+    return wanted
+
+
+def _outside_text(
+    page: UprightPage, tables: list[grid.Table], engine: OcrEngine, title_page: bool
+) -> list[tuple[float, Token]]:
+    """Text lines outside every table that reconciliation needs, with their upright top."""
+    sheet, offsets = _stacked_bands(page, tables)
+    if not offsets:
+        return []
+    sheet_bgr = cv2.cvtColor(sheet, cv2.COLOR_GRAY2BGR)
+    pad = max(2, page.unit // 4)
+    lines: list[tuple[Box, float]] = []
+    crops: list[np.ndarray] = []
+    for x0, y0, x1, y1 in _joined(engine.detect(sheet_bgr)):
         centre = (y0 + y1) / 2
-        for sheet_top, top, band_height in offsets:
-            if sheet_top <= centre < sheet_top + band_height + gap:
-                shift = top - sheet_top
-                box = page.original_box((x0, y0 + shift, x1, y1 + shift))
-                tokens.append(
-                    (y0 + shift, Token(text=line.text, bbox=box, confidence=round(line.confidence, 4)))
-                )
-                break
+        band = next(((s, t) for s, t, h in offsets if s <= centre < s + h), None)
+        if band is None:
+            continue
+        top, bottom = max(0, int(y0) - pad), min(sheet.shape[0], int(np.ceil(y1)) + pad)
+        left, right = max(0, int(x0) - pad), min(sheet.shape[1], int(np.ceil(x1)) + pad)
+        if bottom <= top or right <= left:
+            continue
+        shift = band[1] - band[0]
+        lines.append(((x0, y0 + shift, x1, y1 + shift), y0 + shift))
+        crops.append(sheet_bgr[top:bottom, left:right])
+    probes = [
+        text for text, _ in engine.recognise([crop[:, : PROBE_CHARS * crop.shape[0]] for crop in crops])
+    ]
+    wanted = [index for index, keep in enumerate(_wanted(lines, probes, tables, title_page)) if keep]
+    readings = engine.recognise([crops[index] for index in wanted])
+    tokens = []
+    for index, (text, confidence) in zip(wanted, readings, strict=True):
+        box, top = lines[index]
+        if text.strip():
+            token = Token(text=text, bbox=page.original_box(box), confidence=round(confidence, 4))
+            tokens.append((top, token))
     return tokens
 
 
@@ -211,7 +257,7 @@ def observe_page(image: np.ndarray, page_number: int, first_table: int, engine: 
             confidence = min(c for _, c in lines)
             text, confidence = reading.accept(text, confidence)
             tokens[cell] = token.model_copy(update={"text": text, "confidence": round(confidence, 4)})
-    outside = _outside_text(page, tables, engine)
+    outside = _outside_text(page, tables, engine, title_page=page_number == 1)
     ordered: list[tuple[float, int, list[Token]]] = [(top, 1, tokens) for top, tokens in cell_tokens]
     ordered.extend((top, 0, [token]) for top, token in outside)
     ordered.sort(key=lambda item: (item[0], item[1]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from functools import cache
 
-from extractors.scan.ocr.base import OcrEngine, TextLine
+from extractors.scan.ocr.base import Box, OcrEngine
 
 ENGINES = ("rapidocr", "paddle")
 DEFAULT_ENGINE = "rapidocr"
@@ -26,4 +26,4 @@ def get_engine(name: str | None = None) -> OcrEngine:
     raise ValueError(f"unknown OCR engine {chosen!r}; choose one of {', '.join(ENGINES)}")
 
 
-__all__ = ["DEFAULT_ENGINE", "ENGINES", "OcrEngine", "TextLine", "get_engine"]
+__all__ = ["DEFAULT_ENGINE", "ENGINES", "Box", "OcrEngine", "get_engine"]

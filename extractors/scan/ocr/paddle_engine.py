@@ -27,7 +27,7 @@ import onnxruntime
 import rapidocr
 import yaml
 
-from extractors.scan.ocr.base import DET_MAX_SIDE, MIN_REC_WIDTH, TextLine
+from extractors.scan.ocr.base import DET_MAX_SIDE, MIN_REC_WIDTH, Box
 
 DET_MODEL = "PP-OCRv6_small_det"
 REC_MODEL = "PP-OCRv6_small_rec"
@@ -127,7 +127,7 @@ def _headless_opencv_accepted() -> Iterator[None]:
 
 
 class PaddleOcrEngine:
-    """paddleocr's OCR pipeline (detection + recognition) and its TextRecognition model for crops."""
+    """paddleocr's TextDetection and TextRecognition models."""
 
     name = "paddle"
 
@@ -135,17 +135,10 @@ class PaddleOcrEngine:
         os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
         folders = build_model_dirs(root or model_root())
         with _headless_opencv_accepted():
-            from paddleocr import PaddleOCR, TextRecognition
+            from paddleocr import TextDetection, TextRecognition
 
-            self._pipeline = PaddleOCR(
-                engine="onnxruntime",
-                text_detection_model_name=DET_MODEL,
-                text_detection_model_dir=str(folders[DET_MODEL]),
-                text_recognition_model_name=REC_MODEL,
-                text_recognition_model_dir=str(folders[REC_MODEL]),
-                use_doc_orientation_classify=False,
-                use_doc_unwarping=False,
-                use_textline_orientation=False,
+            self._detector = TextDetection(
+                engine="onnxruntime", model_name=DET_MODEL, model_dir=str(folders[DET_MODEL])
             )
             self._recogniser = TextRecognition(
                 engine="onnxruntime", model_name=REC_MODEL, model_dir=str(folders[REC_MODEL])
@@ -162,13 +155,12 @@ class PaddleOcrEngine:
             readings[index] = (str(result["rec_text"]), float(result["rec_score"]))
         return readings
 
-    def read_page(self, image: np.ndarray) -> list[TextLine]:
-        lines = []
-        for result in self._pipeline.predict(image):
-            for polygon, text, score in zip(
-                result["rec_polys"], result["rec_texts"], result["rec_scores"], strict=True
-            ):
+    def detect(self, image: np.ndarray) -> list[Box]:
+        boxes: list[Box] = []
+        for result in self._detector.predict(image):
+            for polygon in result["dt_polys"]:
                 points = np.asarray(polygon, dtype=float)
-                bbox = (points[:, 0].min(), points[:, 1].min(), points[:, 0].max(), points[:, 1].max())
-                lines.append(TextLine(str(text), float(score), tuple(float(v) for v in bbox)))
-        return lines
+                x0, y0 = points.min(axis=0)
+                x1, y1 = points.max(axis=0)
+                boxes.append((float(x0), float(y0), float(x1), float(y1)))
+        return boxes

@@ -10,7 +10,7 @@ import onnxruntime
 import rapidocr
 from rapidocr import RapidOCR
 
-from extractors.scan.ocr.base import DET_MAX_SIDE, MIN_REC_WIDTH, TextLine
+from extractors.scan.ocr.base import DET_MAX_SIDE, Box
 from extractors.scan.ocr.strips import recognise_in_strips
 
 _WHEEL_MODELS = Path(rapidocr.__file__).parent / "models"
@@ -33,7 +33,8 @@ def _sleeping_session(model: Path) -> onnxruntime.InferenceSession:
 
 
 class RapidOcrEngine:
-    """rapidocr on onnxruntime; no text-line classifier, since pages are turned upright beforehand."""
+    """rapidocr's detector, and the recogniser run directly on strips of crops (see strips.py); no
+    text-line classifier, since pages are turned upright beforehand."""
 
     name = "rapidocr"
 
@@ -44,15 +45,13 @@ class RapidOcrEngine:
                 "Rec.model_path": str(_WHEEL_MODELS / _REC_FILE),
                 "Global.log_level": "warning",
                 "Global.use_cls": False,
-                "Rec.rec_img_shape": [3, 48, MIN_REC_WIDTH],
                 "Det.limit_type": "max",
                 "Det.limit_side_len": DET_MAX_SIDE,
             }
         )
-        # rapidocr exposes no session option for this: its loaded models get sessions built alike.
+        # rapidocr exposes no session option for this: its detector gets a session built alike.
         self._ocr._load_det_model().session.session = _sleeping_session(_WHEEL_MODELS / _DET_FILE)
         self._recogniser = _sleeping_session(_WHEEL_MODELS / _REC_FILE)
-        self._ocr._load_rec_model().session.session = self._recogniser
         self._input = self._recogniser.get_inputs()[0].name
         # CTC classes: the blank, the dictionary the model carries, and the space PP-OCR appends.
         dictionary = self._recogniser.get_modelmeta().custom_metadata_map["character"].splitlines()
@@ -64,13 +63,16 @@ class RapidOcrEngine:
     def _run(self, batch: np.ndarray) -> np.ndarray:
         return self._recogniser.run(None, {self._input: batch})[0]
 
-    def read_page(self, image: np.ndarray) -> list[TextLine]:
-        result = self._ocr(image)
-        if getattr(result, "boxes", None) is None or getattr(result, "txts", None) is None:
+    def detect(self, image: np.ndarray) -> list[Box]:
+        # rapidocr keeps the steps of its last call as settings: every call here asks for the same
+        # ones, so threads sharing the engine never change them under each other.
+        result = self._ocr(image, use_det=True, use_cls=False, use_rec=False)
+        if getattr(result, "boxes", None) is None:
             return []
-        lines = []
-        for box, text, score in zip(result.boxes, result.txts, result.scores, strict=True):
+        boxes: list[Box] = []
+        for box in result.boxes:
             points = np.asarray(box, dtype=float)
-            bbox = (points[:, 0].min(), points[:, 1].min(), points[:, 0].max(), points[:, 1].max())
-            lines.append(TextLine(str(text), float(score), tuple(float(v) for v in bbox)))
-        return lines
+            x0, y0 = points.min(axis=0)
+            x1, y1 = points.max(axis=0)
+            boxes.append((float(x0), float(y0), float(x1), float(y1)))
+        return boxes

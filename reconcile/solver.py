@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from models.template import CellKey, TableTemplate
+from models.template import CellKey, Column, TableTemplate
 from reconcile.evidence import Reading, RowEvidence, TableEvidence
 
 CERTAIN = 0.9
@@ -92,10 +92,12 @@ class _TableModel:
         whole, rest = divmod(value, self.scale)
         return whole if rest == 0 else value / self.scale
 
-    def reading_value(self, reading: Reading) -> cp_model.LinearExprT:
-        """The value a number reading stands for: fixed when certain, correctable when doubtful."""
+    def reading_value(self, reading: Reading, fits: bool = True) -> cp_model.LinearExprT:
+        """The value a number reading stands for: fixed when certain, correctable when doubtful or
+        when it cannot stand in the cell as read (``fits`` False: a negative number in a cell that
+        holds counts, as a scrambled row can ask)."""
         read = reading.parsed.scaled(self.scale)
-        if reading.token.confidence >= CERTAIN:
+        if reading.token.confidence >= CERTAIN and fits:
             return read
         key = id(reading)
         if key not in self.reading_vars:
@@ -121,7 +123,8 @@ class _TableModel:
             self.model.add(value == 0).only_enforce_if([*when, unfilled.Not()])
             self.tie_breaks.append((UNFILLED_TOTAL_COST, unfilled))
         elif reading.parsed.kind == "number":
-            self.model.add(value == self.reading_value(reading)).only_enforce_if(when)
+            fits = _fits(reading, self.table.cell_map[cell].column)
+            self.model.add(value == self.reading_value(reading, fits)).only_enforce_if(when)
 
     def add_row(self, row_key: str, evidence: RowEvidence) -> None:
         columns = self.table.section_of(row_key).columns
@@ -130,7 +133,11 @@ class _TableModel:
         if evidence.positioned or len(readings) == len(cells):
             for cell, reading in zip(cells, readings, strict=True):
                 self.put(cell, reading, [])
-                certain = reading.parsed.kind == "number" and reading.token.confidence >= CERTAIN
+                certain = (
+                    reading.parsed.kind == "number"
+                    and reading.token.confidence >= CERTAIN
+                    and _fits(reading, self.table.cell_map[cell].column)
+                )
                 if certain or (reading.parsed.kind == "blank" and cell not in self.table.derivable):
                     self.fixed.add(cell)
             return
@@ -190,6 +197,10 @@ class _TableModel:
             rhs = sum(self.values[c] for c in inst.rhs)
             self.model.add(lhs == rhs).only_enforce_if(broken.Not())
             self.costs.append((VIOLATION_COST, broken))
+
+
+def _fits(reading: Reading, column: Column) -> bool:
+    return column.signed or (reading.parsed.value or 0) >= 0
 
 
 def _all_zero(readings: list[Reading]) -> bool:

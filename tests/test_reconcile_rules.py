@@ -158,3 +158,15 @@ def test_a_sum_that_holds_through_an_unreadable_cell_confirms_no_ocr_reading() -
     assert (corrected.value, corrected.origin, corrected.needs_review) == (2, "corrected", True)
     assert cells["cases/review_total"].needs_review
     assert not cells["cases/direct_total"].needs_review
+
+
+def test_a_negative_reading_in_a_cell_that_holds_counts_is_doubted_not_fatal() -> None:
+    """A certain "-3" where only counts can stand once made the whole document fail (the solver had
+    no assignment); now it is a reading like a doubtful one: here the sum singles out 3."""
+    values = ["-3", "2", "0", "0", "5"] + ["0"] * 10
+    document = _reconcile(_table_four(values))
+    cells = _cells(document, "四")
+    assert document.status != "failed"
+    upheld = cells["cases/review_upheld"]
+    assert (upheld.value, upheld.raw, upheld.origin) == (3, "-3", "corrected")
+    assert not cells["cases/direct_total"].needs_review

@@ -33,13 +33,17 @@ def load_expected(path: Path) -> dict:
 
 
 def score_document(document: Document, expected: Expected) -> Score:
-    """A cell is right when its value equals the truth; wrong and not needs_review is a silent error."""
+    """A cell is right when its value equals the truth; wrong and not needs_review is a silent error.
+    A table the document lacks counts with all its cells."""
     score = Score()
     tables = {table.id: table for table in document.tables}
     for table_id, cells in expected.items():
         table = tables.get(table_id)
         if table is None:
+            # Its cells count, none of them right; the document flags the table as missing.
             score.missing_tables.append(table_id)
+            score.cells += len(cells)
+            score.flagged += len(cells)
             continue
         decided = {f"{cell.row_key}/{cell.col_key}": cell for cell in table.cells}
         for key, value in cells.items():

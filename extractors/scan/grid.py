@@ -198,8 +198,9 @@ def _aligned_parts(a: tuple[int, int, int, int], b: tuple[int, int, int, int], u
 
 
 def _frames(mask: np.ndarray, unit: int) -> list[tuple[int, int, int, int]]:
-    """Boxes of connected line work, with the parts of one broken table joined."""
-    boxes = [box for box in _segments(mask) if box[2] - box[0] >= unit * 8 or box[3] - box[1] >= unit * 3]
+    """Boxes of connected line work large enough to hold a table, with the parts of one broken
+    table joined (a lone stroke of text passing for a rule just above a table joins nothing)."""
+    boxes = [box for box in _segments(mask) if box[2] - box[0] >= unit * 8 and box[3] - box[1] >= unit * 3]
     joined = True
     while joined:
         joined = False
@@ -212,7 +213,7 @@ def _frames(mask: np.ndarray, unit: int) -> list[tuple[int, int, int, int]]:
                     break
             if joined:
                 break
-    return [box for box in boxes if box[2] - box[0] >= unit * 8 and box[3] - box[1] >= unit * 3]
+    return boxes
 
 
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:

@@ -8,7 +8,8 @@ from typing import Protocol
 
 import numpy as np
 
-# Recognition pads every crop of a batch to at least this width (at the models' height of 48 px).
+# The paddle engine's recogniser pads every crop of a batch to at least this width (at the models'
+# height of 48 px; the rapidocr engine packs crops on strips instead, see strips.py).
 # PP-OCR's usual 320 pads a one-digit cell crop to a whole text line. On the sample scans 160 read the
 # same cells about 3x faster with much the same confidences; 96 was faster still but left 14 of 610
 # right readings under 0.9 confidence (160: 4, 320: 3).

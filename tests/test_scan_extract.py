@@ -12,7 +12,9 @@ from scan_pages import TruthPage, draw_table_page, sample_layout
 
 from extractors.base import ExtractionError
 from extractors.scan import extract_images
+from extractors.scan.grid import GridCell, Table
 from extractors.scan.loading import read_image_file
+from extractors.scan.page import _wanted
 from models.observation import Observations
 
 # Table 四's 15 value cells as printed: zeros, blanks, both blank markers and multi-digit numbers.
@@ -156,3 +158,22 @@ def test_sixteen_bit_and_transparent_pages_load_as_paper_and_ink(tmp_path: Path)
     Image.fromarray(clear, "RGBA").save(tmp_path / "clear.png")
     (bgr,) = read_image_file(tmp_path / "clear.png")
     assert tuple(bgr[0, 0]) == (255, 255, 255) and tuple(bgr[15, 20]) == (0, 0, 0)
+
+
+def test_outside_the_tables_only_title_headings_and_table_titles_are_read() -> None:
+    table = Table((100, 900, 1500, 1800), 1, 2, (GridCell(0, 0, 1, 1, (100, 900, 800, 1800)),))
+    tops = [50, 120, 200, 280, 360, 440, 520, 840, 1900, 1980]
+    lines = [((100.0, float(top), 1500.0, top + 40.0), float(top)) for top in tops]
+    probes = ["广州市", "2019", "本报告", "根据条", "一、总", "2019", "进一步", "主动公", "五、存", "政府信"]
+    assert [i for i, keep in enumerate(_wanted(lines, probes, [table], title_page=True)) if keep] == [
+        0,
+        1,
+        2,
+        3,
+        4,
+        7,
+        8,
+    ]
+    later_page = _wanted(lines, probes, [table], title_page=False)
+    assert [i for i, keep in enumerate(later_page) if keep] == [4, 7, 8]
+    assert all(_wanted(lines, probes, [], title_page=False))

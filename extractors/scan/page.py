@@ -183,7 +183,7 @@ def _wanted(
     That is the title block (the first lines of the first page, with the sentence that names the
     report), every heading (a probe of its first characters starts "二、" or "（三）"), and the line
     just above each table (its title, even when the probe misread the numeral). A page without a
-    table is read whole. Narrative paragraphs feed nothing downstream and were most of the reading.
+    table is read whole. Narrative paragraphs feed nothing downstream.
     """
     if not tables:
         return [True] * len(lines)

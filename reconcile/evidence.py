@@ -37,6 +37,8 @@ class RowEvidence:
     damaged: bool = False
     """A grid row with more or fewer cells than the template's: merged or split cells may have joined
     two numbers into one reading, so no reading of this row is taken as certain."""
+    inferred: bool = False
+    """Placed by the recognised rows around it, its own label unread: no evidence for a version."""
 
 
 @dataclass
@@ -56,7 +58,8 @@ class TableEvidence:
             max(0, len(ev.readings) - len(self.table.section_of(key).columns))
             for key, ev in self.rows.items()
         )
-        return 10 * len(self.rows) + 2 * self.header_hits - 5 * len(self.orphans) - 5 * overflow
+        recognised = sum(1 for ev in self.rows.values() if not ev.inferred)
+        return 10 * recognised + 2 * self.header_hits - 5 * len(self.orphans) - 5 * overflow
 
     @property
     def found(self) -> bool:

@@ -109,12 +109,13 @@ class _Fitter:
             evidence.readings.extend(values)
             evidence.positioned = False
 
-    def take_unlabelled_grid_row(self, index: int | None, cells: list[Token]) -> None:
-        """A grid row whose label was not recognised: placed by its neighbours, else its values orphaned."""
-        row = self.rows[index] if index is not None else None
+    def take_unlabelled_grid_row(self, index: int | None, cells: list[Token]) -> bool:
+        """A grid row whose label was not recognised: placed by its neighbours (True), else its values
+        orphaned."""
+        row = self.rows[index] if index is not None and 0 <= index < len(self.rows) else None
         if row is None or not row.path or row.key in self.evidence.rows:
             self.evidence.orphans.extend(cell for cell in cells if cell.text.strip())
-            return
+            return False
         width = len(self.table.section_of(row.key).columns)
         if len(cells) > width:
             values = cells[-width:]
@@ -122,7 +123,9 @@ class _Fitter:
             leading = next((i for i, cell in enumerate(cells) if not _is_label(cell)), len(cells))
             values = cells[leading:]
         self.enter(row, cells[0])
+        self.evidence.rows[row.key].inferred = True
         self.take_grid_values([Reading.of(cell) for cell in values])
+        return True
 
     def take_grid_values(self, values: list[Reading]) -> None:
         """The cells right of a grid row's label: in place when they are exactly the row's cells."""
@@ -212,7 +215,9 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
             where = _grid_row(line.cells)
             if fitter.current is not None:
                 placed[where] = fitter.rows.index(fitter.current)
-            elif recognised < 0 and fitter.unlabelled is None and any(_is_label(cell) for cell in line.cells):
+            elif fitter.unlabelled is None and (recognised < 0 or _has_values(line.cells[recognised + 1 :])):
+                # No row recognised: its label unread, or read as a column header ("总计" without its
+                # "（七）") while the row holds values.
                 unplaced.append((where, line.cells))
                 continue
             fitter.take_grid_values([Reading.of(cell) for cell in line.cells[recognised + 1 :]])
@@ -221,8 +226,17 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
             see_label(token)
         if active and line.values:
             fitter.take_values(line.values)
-    for where, cells in unplaced:
-        fitter.take_unlabelled_grid_row(_row_between(where, placed), cells)
+    # Rows placed by their neighbours place the next ones in turn (two unread labels in a row).
+    while unplaced:
+        found = [(item, _row_between(item[0], placed, _has_values(item[1]))) for item in unplaced]
+        if all(index is None for _, index in found):
+            break
+        unplaced = [item for item, index in found if index is None]
+        for (where, cells), index in found:
+            if index is not None and fitter.take_unlabelled_grid_row(index, cells):
+                placed[where] = index
+    for _, cells in unplaced:
+        fitter.take_unlabelled_grid_row(None, cells)
     return fitter.evidence
 
 
@@ -230,24 +244,33 @@ def _is_label(cell: Token) -> bool:
     return bool(cell.text.strip()) and not looks_like_value(cell.text)
 
 
+def _has_values(cells: list[Token]) -> bool:
+    return any(cell.text.strip() and looks_like_value(cell.text) for cell in cells)
+
+
 def _grid_row(cells: list[Token]) -> tuple[int, int]:
     grid = cells[0].grid
     return (grid.table, grid.row) if grid is not None else (-1, -1)
 
 
-def _row_between(where: tuple[int, int], placed: dict[tuple[int, int], int]) -> int | None:
+def _row_between(where: tuple[int, int], placed: dict[tuple[int, int], int], has_values: bool) -> int | None:
     """The template row of a grid row whose label was not recognised, from the rows around it.
 
-    Only when the recognised rows just above and below it, in the same grid, are as far apart in the
-    grid as in the template (no heading rows between): then the grid row is the template row at the same
-    offset. Otherwise None.
+    When the recognised rows just above and below it, in the same grid, are as far apart in the grid
+    as in the template (no heading rows between), the grid row is the template row at the same
+    offset. A row of values with a recognised row on one side only (the first or last row of a
+    table's part on a page) is the template row next to that one. Otherwise None.
     """
     table, row = where
     above = [(r, t) for (g, r), t in placed.items() if g == table and r < row]
     below = [(r, t) for (g, r), t in placed.items() if g == table and r > row]
-    if not above or not below:
-        return None
-    (row_a, index_a), (row_b, index_b) = max(above), min(below)
-    if row_b - row_a != index_b - index_a:
-        return None
-    return index_a + (row - row_a)
+    if above and below:
+        (row_a, index_a), (row_b, index_b) = max(above), min(below)
+        if row_b - row_a != index_b - index_a:
+            return None
+        return index_a + (row - row_a)
+    if has_values and above and max(above)[0] == row - 1:
+        return max(above)[1] + 1
+    if has_values and below and min(below)[0] == row + 1:
+        return min(below)[1] - 1 if min(below)[1] > 0 else None
+    return None

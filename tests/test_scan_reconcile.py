@@ -119,3 +119,38 @@ def test_a_confident_ocr_reading_no_sum_confirms_is_flagged() -> None:
         change = next(c for c in table.cells if (c.row_key, c.col_key) == ("licensing", "change"))
         assert change.value == 198
         assert change.needs_review is recognised
+
+
+def _relabelled(observed: Observations, labels: dict[str, str]) -> Observations:
+    """A copy where the label cells of the grid rows holding these template rows read otherwise."""
+    boxes = {
+        c["row"]: c["bbox"] for c in TRUTH["cells"] if c["table"] == "三" and c["col"] == "natural_person"
+    }
+    rows: dict[tuple[int, int], str] = {}
+    for token in observed.tokens:
+        for row, (x0, y0, x1, y1) in boxes.items():
+            if token.grid is not None and token.bbox is not None and row in labels:
+                cx, cy = (token.bbox[0] + token.bbox[2]) / 2, (token.bbox[1] + token.bbox[3]) / 2
+                if x0 <= cx <= x1 and y0 <= cy <= y1:
+                    rows[token.grid.table, token.grid.row] = labels[row]
+    assert len(rows) == len(labels)
+    tokens = []
+    for token in observed.tokens:
+        copy = token.model_copy()
+        where = (copy.grid.table, copy.grid.row) if copy.grid is not None else None
+        if where in rows and copy.text.strip() and not copy.text.strip().lstrip("-").isdigit():
+            copy.text = rows[where]
+        tokens.append(copy)
+    return observed.model_copy(update={"tokens": tokens})
+
+
+def test_rows_whose_labels_are_misread_are_placed_by_their_neighbours(observed: Observations) -> None:
+    """The last two rows: 总计 read without its （七） (a column header's words) and an unreadable
+    label; each has a recognised row on one side only, and its values still land in their cells."""
+    document = reconcile_document(
+        _relabelled(observed, {"total_handled": "总计", "carried_forward": ""}), SOURCE
+    )
+    for row in ("total_handled", "carried_forward"):
+        for col in ("natural_person", "business", "total"):
+            assert _cell(document, row, col).value == _truth(row, col), (row, col)
+    assert score_document(document, TRUTH["tables"]).silent_errors == []

@@ -117,3 +117,16 @@ def test_line_work_overlapping_a_table_is_no_second_table(table_three: TruthPage
     cv2.line(shadowed, (left, y0 - 120), (x1 - 200, y0 - 120), 255, 3)
     cv2.line(shadowed, (x1 - 200, top), (x1 - 200, y0 - 120), 255, 3)
     assert _slots(grid.find_tables(shadowed)) == _truth(table_three)
+
+
+def test_a_run_through_large_print_is_no_rule() -> None:
+    """A heading's strokes joined by the closing look like a rule; print above and below gives it away."""
+    ink = np.zeros((400, 1200), dtype=np.uint8)
+    cv2.line(ink, (100, 300), (1100, 300), 255, 3)
+    cv2.line(ink, (100, 100), (1100, 100), 255, 3)
+    for x in range(100, 1100, 24):
+        cv2.rectangle(ink, (x, 80), (x + 14, 96), 255, -1)
+        cv2.rectangle(ink, (x + 4, 104), (x + 18, 120), 255, -1)
+    horizontal, _ = grid.line_masks(ink, 17)
+    assert horizontal[300, 100:1100].mean() > 200
+    assert horizontal[100, 100:1100].max() == 0

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+TEXT_RUN_SHARE = 0.35
+
 
 @dataclass(frozen=True)
 class GridCell:
@@ -55,7 +57,26 @@ def line_masks(ink: np.ndarray, unit: int) -> tuple[np.ndarray, np.ndarray]:
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel(cv2.MORPH_RECT, along(piece)))
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel(cv2.MORPH_RECT, along(gap)))
         masks.append(cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel(cv2.MORPH_RECT, along(long))))
-    return masks[0], masks[1]
+    return _without_text_runs(masks[0], ink, unit), masks[1]
+
+
+def _without_text_runs(horizontal: np.ndarray, ink: np.ndarray, unit: int) -> np.ndarray:
+    """Horizontal runs taken out where ink lies close above and below along most of their length:
+    that is a line of large print (a heading) whose strokes the closing joined, not a rule, which has
+    paper beside it but where other rules cross it."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    reach = max(2, unit // 4)
+    height = ink.shape[0]
+    kept = horizontal
+    for label in range(1, count):
+        x, y, w, h = (int(v) for v in stats[label, :4])
+        above = ink[max(0, y - 2 - reach) : max(0, y - 2), x : x + w].any(axis=0)
+        below = ink[min(height, y + h + 2) : min(height, y + h + 2 + reach), x : x + w].any(axis=0)
+        if above.size == w and below.size == w and float((above & below).mean()) > TEXT_RUN_SHARE:
+            if kept is horizontal:
+                kept = horizontal.copy()
+            kept[labels == label] = 0
+    return kept
 
 
 def _segments(mask: np.ndarray) -> list[tuple[int, int, int, int]]:

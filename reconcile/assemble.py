@@ -65,19 +65,21 @@ def _fixed(cell: CellDecision) -> bool:
     return cell.origin in ("read", "blank") and not cell.alternatives and not cell.needs_review
 
 
-def _confirmed(decision: TableDecision, held: list[Check]) -> set[tuple[str, ...]]:
+def _confirmed(decision: TableDecision, held: list[Check], placed: set[str]) -> set[tuple[str, ...]]:
     """Cells a holding sum vouches for.
 
     A sum whose cells are all fixed readings cross-checks them all (one misread would break it). A sum
     with one free cell (unreadable, corrected, a blank total) vouches for that cell only when every
     other cell is trusted: read from text, or itself confirmed. A sum with two free cells vouches for
-    nothing. Repeated until nothing changes, since a confirmed cell can confirm others.
+    nothing. Repeated until nothing changes, since a confirmed cell can confirm others. Cells of a
+    row placed by its neighbours (``placed``: its label unread) are never trusted by themselves.
     """
     fixed = {spec.key for spec in decision.table.cells if _fixed(decision.cells[spec.key])}
     from_text = {
         key
         for key in fixed
-        if decision.cells[key].reading is None or not decision.cells[key].reading.token.recognised  # type: ignore[union-attr]
+        if key[0] not in placed
+        and (decision.cells[key].reading is None or not decision.cells[key].reading.token.recognised)  # type: ignore[union-attr]
     }
     confirmed: set[tuple[str, ...]] = set()
     while True:
@@ -99,19 +101,22 @@ def build_table(
 ) -> tuple[Table, list[Check]]:
     """The output table, and the checks that explain its flagged cells.
 
-    A cell is flagged when it is ambiguous, in a broken sum, or read by OCR and not confirmed by a sum
-    (see ``_confirmed``; table 二 has no sums, so nothing confirms a confident misread there).
+    A cell is flagged when it is ambiguous, in a broken sum, or read by OCR (or in a row placed by its
+    neighbours) and not confirmed by a sum (see ``_confirmed``; table 二 has no sums, so nothing
+    confirms a confident misread there).
     """
     failed = [c for c in rules if not c.passed and c.expected is not None and c.actual is not None]
     in_failed_rule = {tuple(cell) for check in failed for cell in check.cells}
-    confirmed = _confirmed(decision, [c for c in rules if c.passed])
+    placed = {key for key, row in evidence.rows.items() if row.inferred}
+    confirmed = _confirmed(decision, [c for c in rules if c.passed], placed)
     checks: list[Check] = []
     cells = []
     for spec in decision.table.cells:
         decided: CellDecision = decision.cells[spec.key]
         reading = decided.reading
         token = reading.token if reading is not None else None
-        unconfirmed = token is not None and token.recognised and spec.key not in confirmed
+        witnessed = token is not None and (token.recognised or spec.row.key in placed)
+        unconfirmed = witnessed and spec.key not in confirmed
         needs_review = decided.needs_review or spec.key in in_failed_rule or unconfirmed
         confidence = 1.0 if token is None else token.confidence
         if decided.origin == "corrected":

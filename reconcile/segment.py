@@ -258,19 +258,22 @@ def _row_between(where: tuple[int, int], placed: dict[tuple[int, int], int], has
 
     When the recognised rows just above and below it, in the same grid, are as far apart in the grid
     as in the template (no heading rows between), the grid row is the template row at the same
-    offset. A row of values with a recognised row on one side only (the first or last row of a
-    table's part on a page) is the template row next to that one. Otherwise None.
+    offset. Otherwise a row of values right next to a recognised row (the first or last row of a
+    table's part on a page, or of a section) is the template row next to that one, when the rows
+    on both sides do not disagree. Otherwise None.
     """
     table, row = where
     above = [(r, t) for (g, r), t in placed.items() if g == table and r < row]
     below = [(r, t) for (g, r), t in placed.items() if g == table and r > row]
     if above and below:
         (row_a, index_a), (row_b, index_b) = max(above), min(below)
-        if row_b - row_a != index_b - index_a:
-            return None
-        return index_a + (row - row_a)
-    if has_values and above and max(above)[0] == row - 1:
-        return max(above)[1] + 1
-    if has_values and below and min(below)[0] == row + 1:
-        return min(below)[1] - 1 if min(below)[1] > 0 else None
-    return None
+        if row_b - row_a == index_b - index_a:
+            return index_a + (row - row_a)
+    if not has_values:
+        return None
+    beside = set()
+    if above and max(above)[0] == row - 1:
+        beside.add(max(above)[1] + 1)
+    if below and min(below)[0] == row + 1 and min(below)[1] > 0:
+        beside.add(min(below)[1] - 1)
+    return beside.pop() if len(beside) == 1 else None

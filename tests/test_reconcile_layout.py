@@ -73,3 +73,25 @@ def test_a_grid_row_with_an_unreadable_label_is_placed_by_the_rows_around_it(tmp
     score = score_document(document, expected)
     assert score.right == score.cells
     assert document.status == "valid"
+
+
+def test_a_row_placed_by_its_neighbours_where_no_sum_vouches_is_flagged(tmp_path: Path) -> None:
+    """Table 二 has no sums: a row whose label was unread is placed next to the recognised one above
+    it, but nothing confirms that the placement (or the row) is right, so its cells are flagged."""
+    template = builtin_templates()[0]
+    rng = random.Random(4)
+    sample = random_report(template, rng, blank_rate=0.0, blank_total_rate=0.0)
+    path = tmp_path / "report.html"
+    path.write_text(render_html(sample, rng), encoding="utf-8")
+    tokens = extract_html(path).tokens
+    label = next(t for t in tokens if t.grid is not None and t.text.strip() == "规范性文件")
+    label.text = "枧范忤攵件"
+    document = reconcile_document(
+        Observations(source_kind="html", media_type="text/html", tokens=tokens),
+        SourceInfo(path=str(path), sha256="", media_type="text/html"),
+    )
+    expected = {t.table.id: {f"{r}/{c}": v for (r, c), v in t.expected.items()} for t in sample.tables}
+    assert score_document(document, expected).right == sum(len(cells) for cells in expected.values())
+    table = next(t for t in document.tables if t.id == "二")
+    flagged = {c.row_key for c in table.cells if c.needs_review}
+    assert flagged == {"normative_documents"}

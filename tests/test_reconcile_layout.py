@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 from extractors.html import extract_html
-from models.document import SourceInfo
+from models.document import Document, SourceInfo
 from models.observation import Observations
 from models.template import builtin_templates
 from reconcile import reconcile_document
@@ -56,20 +57,31 @@ def test_wrapped_labels_vertical_labels_and_footers_do_not_shift_rows(tmp_path: 
     assert document.status == "valid"
 
 
-def test_a_grid_row_with_an_unreadable_label_is_placed_by_the_rows_around_it(tmp_path: Path) -> None:
+def _with_label_misread(
+    tmp_path: Path, seed: int, found: Callable[[str], bool], misread: str
+) -> tuple[Document, dict]:
+    """A generated HTML report whose first grid label that ``found`` picks reads ``misread``,
+    reconciled; with the truth per table."""
     template = builtin_templates()[0]
-    rng = random.Random(9)
+    rng = random.Random(seed)
     sample = random_report(template, rng, blank_rate=0.0, blank_total_rate=0.0)
     path = tmp_path / "report.html"
     path.write_text(render_html(sample, rng), encoding="utf-8")
     tokens = extract_html(path).tokens
-    label = next(t for t in tokens if t.grid is not None and "属于四类过程性信息" in t.text)
-    label.text = "6.屈于四尖辻桯"
+    label = next(t for t in tokens if t.grid is not None and found(t.text))
+    label.text = misread
     document = reconcile_document(
         Observations(source_kind="html", media_type="text/html", tokens=tokens),
         SourceInfo(path=str(path), sha256="", media_type="text/html"),
     )
     expected = {t.table.id: {f"{r}/{c}": v for (r, c), v in t.expected.items()} for t in sample.tables}
+    return document, expected
+
+
+def test_a_grid_row_with_an_unreadable_label_is_placed_by_the_rows_around_it(tmp_path: Path) -> None:
+    document, expected = _with_label_misread(
+        tmp_path, 9, lambda text: "属于四类过程性信息" in text, "6.屈于四尖辻桯"
+    )
     score = score_document(document, expected)
     assert score.right == score.cells
     assert document.status == "valid"
@@ -78,19 +90,9 @@ def test_a_grid_row_with_an_unreadable_label_is_placed_by_the_rows_around_it(tmp
 def test_a_row_placed_by_its_neighbours_where_no_sum_vouches_is_flagged(tmp_path: Path) -> None:
     """Table 二 has no sums: a row whose label was unread is placed next to the recognised one above
     it, but nothing confirms that the placement (or the row) is right, so its cells are flagged."""
-    template = builtin_templates()[0]
-    rng = random.Random(4)
-    sample = random_report(template, rng, blank_rate=0.0, blank_total_rate=0.0)
-    path = tmp_path / "report.html"
-    path.write_text(render_html(sample, rng), encoding="utf-8")
-    tokens = extract_html(path).tokens
-    label = next(t for t in tokens if t.grid is not None and t.text.strip() == "规范性文件")
-    label.text = "枧范忤攵件"
-    document = reconcile_document(
-        Observations(source_kind="html", media_type="text/html", tokens=tokens),
-        SourceInfo(path=str(path), sha256="", media_type="text/html"),
+    document, expected = _with_label_misread(
+        tmp_path, 4, lambda text: text.strip() == "规范性文件", "枧范忤攵件"
     )
-    expected = {t.table.id: {f"{r}/{c}": v for (r, c), v in t.expected.items()} for t in sample.tables}
     assert score_document(document, expected).right == sum(len(cells) for cells in expected.values())
     table = next(t for t in document.tables if t.id == "二")
     flagged = {c.row_key for c in table.cells if c.needs_review}

@@ -130,3 +130,51 @@ def test_a_run_through_large_print_is_no_rule() -> None:
     horizontal, _ = grid.line_masks(ink, 17)
     assert horizontal[300, 100:1100].mean() > 200
     assert horizontal[100, 100:1100].max() == 0
+
+
+def _dashed_vertical(ink: np.ndarray, x: int, top: int, bottom: int) -> None:
+    """The vertical rule at ``x`` between two horizontal rules redrawn as dashes shorter than any
+    piece the line mask keeps, as a fax renders a hairline: 12 px of ink, 8 px of paper."""
+    ink[top + 2 : bottom - 1, x - 3 : x + 4] = 0
+    for y in range(top + 2, bottom - 13, 20):
+        ink[y : y + 12, x - 1 : x + 2] = 255
+    ink[bottom - 13 : bottom - 1, x - 1 : x + 2] = 255
+
+
+def _dashed_horizontal(ink: np.ndarray, y: int, left: int, right: int) -> None:
+    ink[y - 3 : y + 4, left + 2 : right - 1] = 0
+    for x in range(left + 2, right - 13, 20):
+        ink[y - 1 : y + 2, x : x + 12] = 255
+    ink[y - 1 : y + 2, right - 13 : right - 1] = 255
+
+
+def test_rules_drawn_in_dashes_still_part_cells() -> None:
+    """Table 四 with two hairlines a fax broke into dashes: the column rule between the last two
+    columns (through the sub-header and the value row: no piece of it is long enough for the line
+    mask anywhere) and the rule above one sub-header. Each cell stays its own."""
+    page = draw_table_page(sample_layout("2021", "四", seed=1))
+    ink = _ink(page.image)
+    last = max(page.cells, key=lambda c: (c.row, c.col))
+    header = next(c for c in page.cells if c.row == 2 and c.col == 9)
+    _dashed_vertical(ink, last.bbox[0], header.bbox[1], header.bbox[3])
+    _dashed_vertical(ink, last.bbox[0], last.bbox[1], last.bbox[3])
+    _dashed_horizontal(ink, header.bbox[1], header.bbox[0], header.bbox[2])
+    vertical = grid.line_masks(ink, grid.line_unit(ink))[1]
+    assert vertical[header.bbox[1] : last.bbox[3], last.bbox[0]].max() == 0
+    assert _slots(grid.find_tables(ink)) == _truth(page)
+
+
+def test_blurred_text_above_a_table_is_no_part_of_it(table_three: TruthPage) -> None:
+    """Strokes of blurred print stacked line over line reach down to the table's top rule; the table
+    still starts at that rule."""
+    ink = _ink(table_three.image)
+    unit = grid.line_unit(ink)
+    top = min(c.bbox[1] for c in table_three.cells)
+    x0 = min(c.bbox[0] for c in table_three.cells)
+    for x in range(x0 + 150, x0 + 1100, 170):
+        ink[top - 6 * unit : top, x : x + 3] = 255
+    for y in range(top - 6 * unit, top - unit, 2 * unit):
+        ink[y : y + 3, x0 + 300 : x0 + 300 + 5 * unit] = 255
+    tables = grid.find_tables(ink)
+    assert _slots(tables) == _truth(table_three)
+    assert abs(tables[0].bbox[1] - top) <= 3

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from extractors.scan.rules import dashed_columns, line_along, present, thin_along
+from extractors.scan.spans import rectangles
+
 TEXT_RUN_SHARE = 0.35
 
 
@@ -57,13 +60,15 @@ def line_masks(ink: np.ndarray, unit: int) -> tuple[np.ndarray, np.ndarray]:
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel(cv2.MORPH_RECT, along(piece)))
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel(cv2.MORPH_RECT, along(gap)))
         masks.append(cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel(cv2.MORPH_RECT, along(long))))
-    return _without_text_runs(masks[0], ink, unit), masks[1]
+    vertical = _without_text_runs(masks[1].T, ink.T, unit).T
+    return _without_text_runs(masks[0], ink, unit), np.ascontiguousarray(vertical)
 
 
 def _without_text_runs(horizontal: np.ndarray, ink: np.ndarray, unit: int) -> np.ndarray:
     """Horizontal runs taken out where ink lies close above and below along most of their length:
     that is a line of large print (a heading) whose strokes the closing joined, not a rule, which has
-    paper beside it but where other rules cross it."""
+    paper beside it but where other rules cross it. Transposed, the same holds for vertical runs
+    (strokes of blurred lines of text stacked one over the next)."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
     reach = max(2, unit // 4)
     height = ink.shape[0]
@@ -95,42 +100,27 @@ def _positions(centres: list[tuple[float, int]], tolerance: float) -> list[int]:
     return [round(sum(c * n for c, n in g) / sum(n for _, n in g)) for g in groups]
 
 
-def _coverage(mask: np.ndarray, fixed: int, start: int, end: int, reach: int, along_x: bool) -> float:
-    """Share of the stretch start..end that a line near position ``fixed`` covers."""
-    if end <= start:
-        return 0.0
-    lo, hi = max(0, fixed - reach), fixed + reach + 1
-    band = mask[lo:hi, start:end] if along_x else mask[start:end, lo:hi].T
-    if band.size == 0:
-        return 0.0
-    return float(band.any(axis=0).mean())
+def _between_long_rules(
+    ys: list[int], segments: list[tuple[int, int, int, int]], tolerance: int
+) -> list[int]:
+    """The positions from the first to the last rule at least half as long as the longest.
 
-
-def _thin_coverage(ink: np.ndarray, fixed: int, start: int, end: int, reach: int, along_x: bool) -> float:
-    """Share of the stretch where ink near ``fixed`` is thin: paper just beyond it on both sides.
-
-    A broken rule leaves thin ink along the boundary; text crossing a spanning cell's missing boundary
-    has ink beyond the band as well, so it does not count.
+    A table's top and bottom rules run across it; short runs beyond them are strokes of blurred
+    text above or below that the line mask kept.
     """
-    if end <= start:
-        return 0.0
-    lines = ink if along_x else ink.T
-    lo, hi = max(0, fixed - reach), fixed + reach + 1
-    band = lines[lo:hi, start:end].any(axis=0)
-    if band.size == 0:
-        return 0.0
-    above = lines[max(0, lo - reach - 2) : max(0, lo - 2), start:end].any(axis=0)
-    below = lines[hi + 2 : hi + reach + 2, start:end].any(axis=0)
-    if above.size != band.size:
-        above = np.zeros_like(band)
-    if below.size != band.size:
-        below = np.zeros_like(band)
-    return float((band & ~above & ~below).mean())
+    lengths = [sum(s[2] - s[0] for s in segments if abs((s[1] + s[3]) / 2 - y) <= tolerance) for y in ys]
+    long = [i for i, n in enumerate(lengths) if n >= max(lengths) / 2]
+    return ys[long[0] : long[-1] + 1]
 
 
-def _present(line: float, thin_ink: float) -> bool:
-    """Whether a boundary is ruled: mostly covered by the line mask, or by thin ink (a broken rule)."""
-    return line >= 0.5 or thin_ink >= 0.6
+def _apart(x: int, xs: list[int], tolerance: int) -> bool:
+    return all(abs(x - other) > tolerance for other in xs)
+
+
+def _most_columns(segments: list[tuple[int, int, int, int]], xs: list[int], tolerance: int) -> bool:
+    """Whether the segments stand on most of the column positions."""
+    hit = {i for s in segments for i, x in enumerate(xs) if abs((s[0] + s[2]) / 2 - x) <= tolerance}
+    return len(hit) > len(xs) / 2
 
 
 def _table(
@@ -144,19 +134,35 @@ def _table(
     if len(h_segments) < 2 or len(v_segments) < 2:
         return None
     tolerance = max(3, unit // 2)
-    ys = _positions([((s[1] + s[3]) / 2, s[2] - s[0]) for s in h_segments], tolerance)
-    xs = _positions([((s[0] + s[2]) / 2, s[3] - s[1]) for s in v_segments], tolerance)
+    ys = _between_long_rules(
+        _positions([((s[1] + s[3]) / 2, s[2] - s[0]) for s in h_segments], tolerance), h_segments, tolerance
+    )
+    h_segments = [s for s in h_segments if ys[0] - tolerance <= (s[1] + s[3]) / 2 <= ys[-1] + tolerance]
+    beyond = unit * 2
+    # Vertical pieces beyond the outermost horizontal rules are strokes of blurred text above or
+    # below the table, unless most columns go there (a table drawn without a top or bottom rule).
+    inside = [
+        (s[0], max(s[1], ys[0]), s[2], min(s[3], ys[-1]))
+        for s in v_segments
+        if min(s[3], ys[-1]) - max(s[1], ys[0]) >= unit * 2
+    ]
+    if len(inside) < 2:
+        return None
+    xs = _positions([((s[0] + s[2]) / 2, s[3] - s[1]) for s in inside], tolerance)
     # A table drawn without outer side (or top/bottom) rules still ends where its lines end.
     left, right = min(s[0] for s in h_segments), max(s[2] for s in h_segments)
-    top, bottom = min(s[1] for s in v_segments), max(s[3] for s in v_segments)
-    if xs[0] - left > unit * 2:
+    if xs[0] - left > beyond:
         xs.insert(0, left)
-    if right - xs[-1] > unit * 2:
+    if right - xs[-1] > beyond:
         xs.append(right)
-    if ys[0] - top > unit * 2:
-        ys.insert(0, top)
-    if bottom - ys[-1] > unit * 2:
-        ys.append(bottom)
+    dashed = [x for x in dashed_columns(xs, ys, ink_region, v_region, unit) if _apart(x, xs, tolerance)]
+    xs = sorted(xs + _positions([(x, 1) for x in dashed], tolerance))
+    over = [s for s in v_segments if s[1] < ys[0] - beyond]
+    under = [s for s in v_segments if s[3] > ys[-1] + beyond]
+    if _most_columns(over, xs, tolerance):
+        ys.insert(0, min(s[1] for s in over))
+    if _most_columns(under, xs, tolerance):
+        ys.append(max(s[3] for s in under))
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     if n_rows < 1 or n_cols < 1 or n_rows * n_cols < 2:
         return None
@@ -177,23 +183,22 @@ def _table(
         for c in range(n_cols):
             if c + 1 < n_cols:
                 stretch = (xs[c + 1], ys[r] + margin, ys[r + 1] - margin, reach, False)
-                if not _present(_coverage(v_region, *stretch), _thin_coverage(ink_region, *stretch)):
+                if not present(line_along(v_region, *stretch), thin_along(ink_region, *stretch), reach):
                     parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
             if r + 1 < n_rows:
                 stretch = (ys[r + 1], xs[c] + margin, xs[c + 1] - margin, reach, True)
-                if not _present(_coverage(h_region, *stretch), _thin_coverage(ink_region, *stretch)):
+                if not present(line_along(h_region, *stretch), thin_along(ink_region, *stretch), reach):
                     parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
 
     groups: dict[int, list[tuple[int, int]]] = {}
     for r in range(n_rows):
         for c in range(n_cols):
             groups.setdefault(find(r * n_cols + c), []).append((r, c))
-    cells = []
-    for slots in groups.values():
-        rows = [r for r, _ in slots]
-        cols = [c for _, c in slots]
-        r0, r1, c0, c1 = min(rows), max(rows) + 1, min(cols), max(cols) + 1
-        cells.append(GridCell(r0, c0, r1 - r0, c1 - c0, (x0 + xs[c0], y0 + ys[r0], x0 + xs[c1], y0 + ys[r1])))
+    cells = [
+        GridCell(r0, c0, n_r, n_c, (x0 + xs[c0], y0 + ys[r0], x0 + xs[c0 + n_c], y0 + ys[r0 + n_r]))
+        for slots in groups.values()
+        for r0, c0, n_r, n_c in rectangles(slots)
+    ]
     cells.sort(key=lambda cell: (cell.row, cell.col))
     if len(cells) < 2:
         return None

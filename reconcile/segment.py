@@ -220,7 +220,11 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
                 # "（七）") while the row holds values.
                 unplaced.append((where, line.cells))
                 continue
-            fitter.take_grid_values([Reading.of(cell) for cell in line.cells[recognised + 1 :]])
+            rest = line.cells[recognised + 1 :]
+            if fitter.current is None and any(map(_is_label, rest)) and not _has_values(rest):
+                # A header line whose last labels were misread (a seal over them): no values here.
+                continue
+            fitter.take_grid_values([Reading.of(cell) for cell in rest])
             continue
         for token in line.labels:
             see_label(token)

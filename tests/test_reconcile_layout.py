@@ -97,3 +97,14 @@ def test_a_row_placed_by_its_neighbours_where_no_sum_vouches_is_flagged(tmp_path
     table = next(t for t in document.tables if t.id == "二")
     flagged = {c.row_key for c in table.cells if c.needs_review}
     assert flagged == {"normative_documents"}
+
+
+def test_a_misread_column_header_is_no_value_of_a_table_without_row_labels(tmp_path: Path) -> None:
+    """Table 四's one row has no label: a header a seal blotted ("品复议后起诉") is not taken as a
+    value of that row, which would shift its cells."""
+    document, expected = _with_label_misread(
+        tmp_path, 9, lambda text: text.strip() == "复议后起诉", "品复议后起诉"
+    )
+    score = score_document(document, expected)
+    assert score.right == score.cells
+    assert document.status == "valid"

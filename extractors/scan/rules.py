@@ -11,6 +11,7 @@ import numpy as np
 FULL_SHARE = 0.6
 DASHED_SHARE = 0.4
 WIDE_SLOT = 1.6
+TWO_COLUMNS = 8
 
 
 def line_along(mask: np.ndarray, fixed: int, start: int, end: int, reach: int, along_x: bool) -> np.ndarray:
@@ -64,16 +65,17 @@ def dashed_columns(
     mask: found in wide slots, near their middle, as dashes that run from rule to rule.
 
     The dashes must reach both ends of a row's stretch and meet a crossing rule; a digit or a
-    stroke of text inside the cell keeps off the rules above and below it.
+    stroke of text inside a cell keeps off the rules above and below it. A slot too narrow to
+    hold two columns of numbers (a seal's strokes could pass for dashes there) is not searched.
     """
     margin, reach = max(2, unit // 2), max(2, unit // 3)
     widths = np.diff(xs)
-    typical = float(np.median(widths))
+    narrowest = int(widths.min())
     found: list[int] = []
     for r in range(len(ys) - 1):
         start, end = ys[r] + margin, ys[r + 1] - margin
         for c, width in enumerate(widths):
-            if width < WIDE_SLOT * typical:
+            if width < WIDE_SLOT * narrowest or width < TWO_COLUMNS * unit:
                 continue
             best: tuple[float, int] | None = None
             for x in range(xs[c] + int(width * 0.3), xs[c + 1] - int(width * 0.3) + 1):

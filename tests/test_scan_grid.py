@@ -178,3 +178,18 @@ def test_blurred_text_above_a_table_is_no_part_of_it(table_three: TruthPage) -> 
     tables = grid.find_tables(ink)
     assert _slots(tables) == _truth(table_three)
     assert abs(tables[0].bbox[1] - top) <= 3
+
+
+def test_a_rule_nearly_erased_in_one_row_is_kept_where_it_runs_on_above_and_below(
+    table_three: TruthPage,
+) -> None:
+    """A fax wiped a column rule along one row of values but for two short dashes in the middle;
+    the rule runs unbroken in the rows above and below and nothing is printed across it."""
+    ink = _ink(table_three.image)
+    cell = next(c for c in table_three.cells if c.is_value and c.row == 12 and c.col == 5)
+    x, top, bottom = cell.bbox[2], cell.bbox[1], cell.bbox[3]
+    ink[top + 3 : bottom - 2, x - 3 : x + 4] = 0
+    middle = (top + bottom) // 2
+    ink[middle - 10 : middle - 4, x - 1 : x + 2] = 255
+    ink[middle + 2 : middle + 8, x - 1 : x + 2] = 255
+    assert _slots(grid.find_tables(ink)) == _truth(table_three)

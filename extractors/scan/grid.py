@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from extractors.scan.rules import dashed_columns, line_along, present, thin_along
+from extractors.scan.rules import dashed_columns, line_along, present, solid, thin_along, traces
 from extractors.scan.spans import rectangles
 
 TEXT_RUN_SHARE = 0.35
@@ -178,17 +178,13 @@ def _table(
             i = parent[i]
         return i
 
-    margin, reach = max(2, unit // 2), max(2, unit // 3)
+    between_cols, between_rows = _ruled_boundaries(ink_region, h_region, v_region, xs, ys, unit)
     for r in range(n_rows):
         for c in range(n_cols):
-            if c + 1 < n_cols:
-                stretch = (xs[c + 1], ys[r] + margin, ys[r + 1] - margin, reach, False)
-                if not present(line_along(v_region, *stretch), thin_along(ink_region, *stretch), reach):
-                    parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
-            if r + 1 < n_rows:
-                stretch = (ys[r + 1], xs[c] + margin, xs[c + 1] - margin, reach, True)
-                if not present(line_along(h_region, *stretch), thin_along(ink_region, *stretch), reach):
-                    parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+            if c + 1 < n_cols and not between_cols[r, c]:
+                parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
+            if r + 1 < n_rows and not between_rows[r, c]:
+                parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
 
     groups: dict[int, list[tuple[int, int]]] = {}
     for r in range(n_rows):
@@ -203,6 +199,43 @@ def _table(
     if len(cells) < 2:
         return None
     return Table((x0 + xs[0], y0 + ys[0], x0 + xs[-1], y0 + ys[-1]), n_rows, n_cols, tuple(cells))
+
+
+def _ruled_boundaries(
+    ink: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray, xs: list[int], ys: list[int], unit: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which boundaries between slots are ruled: [r, c] between columns c and c + 1 of row r, and
+    between rows r and r + 1 of column c.
+
+    A boundary the fax nearly erased (a few dashes left, no print across it) is taken as ruled
+    where the same rule runs unbroken on both sides of it: the rows above and below, or the columns
+    left and right. A spanning cell's missing boundary has paper there, or its text across it.
+    """
+    margin, reach = max(2, unit // 2), max(2, unit // 3)
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    between_cols = np.ones((n_rows, max(0, n_cols - 1)), dtype=bool)
+    between_rows = np.ones((max(0, n_rows - 1), n_cols), dtype=bool)
+    traces_cols, traces_rows = np.zeros_like(between_cols), np.zeros_like(between_rows)
+    solid_cols, solid_rows = np.zeros_like(between_cols), np.zeros_like(between_rows)
+    for r in range(n_rows):
+        for c in range(n_cols - 1):
+            stretch = (xs[c + 1], ys[r] + margin, ys[r + 1] - margin, reach, False)
+            line, thin = line_along(vertical, *stretch), thin_along(ink, *stretch)
+            between_cols[r, c] = present(line, thin, reach)
+            solid_cols[r, c] = solid(line)
+            traces_cols[r, c] = traces(line, thin, line_along(ink, *stretch))
+    for r in range(n_rows - 1):
+        for c in range(n_cols):
+            stretch = (ys[r + 1], xs[c] + margin, xs[c + 1] - margin, reach, True)
+            line, thin = line_along(horizontal, *stretch), thin_along(ink, *stretch)
+            between_rows[r, c] = present(line, thin, reach)
+            solid_rows[r, c] = solid(line)
+            traces_rows[r, c] = traces(line, thin, line_along(ink, *stretch))
+    cols_run_on = np.zeros_like(between_cols)
+    cols_run_on[1:-1] = solid_cols[:-2] & solid_cols[2:]
+    rows_run_on = np.zeros_like(between_rows)
+    rows_run_on[:, 1:-1] = solid_rows[:, :-2] & solid_rows[:, 2:]
+    return between_cols | (cols_run_on & traces_cols), between_rows | (rows_run_on & traces_rows)
 
 
 def _within(a0: int, a1: int, b0: int, b1: int, near: int) -> bool:

@@ -12,6 +12,7 @@ FULL_SHARE = 0.6
 DASHED_SHARE = 0.4
 WIDE_SLOT = 1.6
 TWO_COLUMNS = 8
+TRACE_SHARE = 0.2
 
 
 def line_along(mask: np.ndarray, fixed: int, start: int, end: int, reach: int, along_x: bool) -> np.ndarray:
@@ -53,9 +54,22 @@ def present(line: np.ndarray, thin_ink: np.ndarray, reach: int) -> bool:
     """
     if line.size == 0:
         return False
-    if float(line.mean()) >= 0.5 or float((line | thin_ink).mean()) >= FULL_SHARE:
+    if solid(line) or float((line | thin_ink).mean()) >= FULL_SHARE:
         return True
     return _dashed(line, thin_ink, reach)
+
+
+def solid(line: np.ndarray) -> bool:
+    """Whether the line mask covers most of the boundary: a rule beyond doubt."""
+    return line.size > 0 and float(line.mean()) >= 0.5
+
+
+def traces(line: np.ndarray, thin_ink: np.ndarray, any_ink: np.ndarray) -> bool:
+    """Whether a boundary shows traces of a rule: some dashes, and no print across it."""
+    if line.size == 0:
+        return False
+    dashes = line | thin_ink
+    return float(dashes.mean()) >= TRACE_SHARE and not bool((any_ink & ~dashes).any())
 
 
 def dashed_columns(

@@ -42,3 +42,18 @@ def test_a_sentence_is_the_fallback() -> None:
 
 def test_no_title() -> None:
     assert _info("二、主动公开政府信息情况", "规章") == (None, None)
+
+
+def _read(*lines: str) -> tuple[str | None, int | None]:
+    info = find_report_info([Token(text=line, recognised=True) for line in lines], TEMPLATE)
+    return info.issuer, info.year
+
+
+def test_an_ocr_title_with_one_word_misread() -> None:
+    """A scanned title read "公开" as "公于" (seen on a generated fax page)."""
+    assert _read("某某县人民政府", "2021年政府信息公于工作年度报告") == ("某某县人民政府", 2021)
+
+
+def test_misread_titles_are_only_trusted_from_ocr_and_close_to_the_title() -> None:
+    assert _info("某某县人民政府2021年政府信息公于工作年度报告") == (None, None)
+    assert _read("某某县人民政府2021年政府信息公开工作要点") == (None, None)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from extractors.scan.rules import dashed_columns, line_along, present, solid, thin_along, traces
+from extractors.scan.rules import dashed_columns, line_along, present, solid, spacing, thin_along, traces
 from extractors.scan.spans import rectangles
 
 TEXT_RUN_SHARE = 0.35
@@ -211,7 +211,7 @@ def _ruled_boundaries(
     where the same rule runs unbroken on both sides of it: the rows above and below, or the columns
     left and right. A spanning cell's missing boundary has paper there, or its text across it.
     """
-    margin, reach = max(2, unit // 2), max(2, unit // 3)
+    margin, reach = spacing(unit)
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     between_cols = np.ones((n_rows, max(0, n_cols - 1)), dtype=bool)
     between_rows = np.ones((max(0, n_rows - 1), n_cols), dtype=bool)

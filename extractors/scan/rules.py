@@ -15,6 +15,11 @@ TWO_COLUMNS = 8
 TRACE_SHARE = 0.2
 
 
+def spacing(unit: int) -> tuple[int, int]:
+    """Margin kept off the crossing rules at a boundary's ends, and how far beside it a rule may lie."""
+    return max(2, unit // 2), max(2, unit // 3)
+
+
 def line_along(mask: np.ndarray, fixed: int, start: int, end: int, reach: int, along_x: bool) -> np.ndarray:
     """Where along the stretch start..end a line of the mask lies near position ``fixed``."""
     if end <= start:
@@ -82,7 +87,7 @@ def dashed_columns(
     stroke of text inside a cell keeps off the rules above and below it. A slot too narrow to
     hold two columns of numbers (a seal's strokes could pass for dashes there) is not searched.
     """
-    margin, reach = max(2, unit // 2), max(2, unit // 3)
+    margin, reach = spacing(unit)
     widths = np.diff(xs)
     narrowest = int(widths.min())
     found: list[int] = []
@@ -107,9 +112,10 @@ def dashed_columns(
 def _hangs_from_rule(ink: np.ndarray, x: int, top: int, bottom: int, margin: int, reach: int) -> bool:
     """Whether ink near ``x`` runs unbroken from the rule above or below into the cell: a dash of a
     rule meets its crossing rule, text keeps its padding off it."""
-    near = ink[:, max(0, x - reach) : x + reach + 1].any(axis=1)
-    depth = margin + reach
-    return bool(near[top : top + depth].all()) or bool(near[bottom - depth + 1 : bottom + 1].all())
+    depth, columns = margin + reach, slice(max(0, x - reach), x + reach + 1)
+    below_rule = ink[top : top + depth, columns].any(axis=1)
+    above_rule = ink[max(0, bottom - depth + 1) : bottom + 1, columns].any(axis=1)
+    return bool(below_rule.all()) or bool(above_rule.all())
 
 
 def _dashed(line: np.ndarray, thin_ink: np.ndarray, reach: int) -> bool:

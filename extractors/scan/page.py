@@ -18,6 +18,7 @@ import numpy as np
 
 from extractors.scan import cleanup, deskew, grid, marks, orientation, reading
 from extractors.scan.ocr import Box, OcrEngine
+from extractors.scan.ocr.squeeze import recognise_narrowed
 from models.observation import GridPosition, Token
 
 BLANK_CONFIDENCE = 0.99
@@ -244,7 +245,7 @@ def observe_page(image: np.ndarray, page_number: int, first_table: int, engine: 
         tokens, table_crops = _cell_crops(page, table, first_table + number)
         crops.extend((number, crop.cell, crop) for crop in table_crops)
         cell_tokens.append((table.bbox[1], tokens))
-    readings = engine.recognise([crop.image for _, _, crop in crops])
+    readings = recognise_narrowed(engine, [crop.image for _, _, crop in crops])
     texts: dict[tuple[int, int], list[tuple[str, float]]] = {}
     for (number, cell, _), found in zip(crops, readings, strict=True):
         texts.setdefault((number, cell), []).append(found)

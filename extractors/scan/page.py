@@ -225,7 +225,7 @@ def _outside_text(
         text for text, _ in engine.recognise([crop[:, : PROBE_CHARS * crop.shape[0]] for crop in crops])
     ]
     wanted = [index for index, keep in enumerate(_wanted(lines, probes, tables, title_page)) if keep]
-    readings = engine.recognise([crops[index] for index in wanted])
+    readings = recognise_narrowed(engine, [crops[index] for index in wanted])
     tokens = []
     for index, (text, confidence) in zip(wanted, readings, strict=True):
         box, top = lines[index]

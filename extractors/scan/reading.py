@@ -3,7 +3,9 @@
 Numbers in these tables are digits with an optional sign, decimal point, thousands commas and unit
 (元, 万元), or a blank marker ("/", "-"). Anything else read where a number should be (letters, stray
 symbols) is kept as read but with its confidence lowered, so reconciliation treats it as unreadable
-rather than as a value: mapping letters to digits was measured as no better than leaving them.
+rather than as a value: mapping letters to digits was measured as no better than leaving them. A dot
+before or after a whole number ("5.", ".0": a speck read as a point) is dropped, and the number is
+kept as a doubtful reading that the sums may confirm or correct.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import re
 import unicodedata
 
 UNREADABLE_CONFIDENCE = 0.2
+STRAY_DOT_CONFIDENCE = 0.5
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _NUMBER = re.compile(r"^[+\-]?[0-9][0-9.]*(?:元|万元|万)?$|^[/\-]$")
+_STRAY_DOT = re.compile(r"^[.。](?P<a>[+\-]?\d+)$|^(?P<b>[+\-]?\d+)[.。]$")
 _DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "―": "-", "─": "-", "／": "/"})
 
 
@@ -32,6 +36,9 @@ def accept(text: str, confidence: float) -> tuple[str, float]:
     if _CJK.search(stripped.replace("元", "").replace("万", "")):
         return stripped, confidence
     number = normalise_number(stripped)
+    stray = _STRAY_DOT.match(number)
+    if stray:
+        return stray["a"] or stray["b"], min(confidence, STRAY_DOT_CONFIDENCE)
     if _NUMBER.match(number):
         return number, confidence
     return stripped, min(confidence, UNREADABLE_CONFIDENCE)

@@ -15,7 +15,7 @@ from reconcile.evidence import TableEvidence
 from reconcile.lines import Line, to_lines
 from reconcile.report_meta import find_report_info
 from reconcile.segment import fit_table
-from reconcile.solver import solve_table
+from reconcile.solver import TableDecision, observed_decision, solve_table
 
 
 def _fit_kind(templates: list[Template], lines: list[Line], year: int | None) -> list[TableEvidence]:
@@ -54,6 +54,16 @@ def _kinds() -> dict[str, list[Template]]:
     return kinds
 
 
+def _solve(evidence: TableEvidence) -> TableDecision:
+    """The solver's decision; on a fault inside it, the table as observed: a table that was read is
+    never lost to the solver (the fault is named in a ``solve_incomplete`` check)."""
+    try:
+        return solve_table(evidence)
+    except Exception as exc:
+        why = f"table {evidence.table.id}: the solve failed ({type(exc).__name__}: {exc})"
+        return observed_decision(evidence, why)
+
+
 def reconcile_document(observations: Observations, source: SourceInfo) -> Document:
     lines = to_lines(observations.tokens)
     fits = {
@@ -77,7 +87,7 @@ def reconcile_document(observations: Observations, source: SourceInfo) -> Docume
             message = f"table {evidence.table.title} not found in the source"
             checks.append(structure_problem(evidence.table.id, "table_missing", message))
             continue
-        decision = solve_table(evidence)
+        decision = _solve(evidence)
         rules = rule_checks(decision)
         table, table_checks = build_table(evidence, decision, rules)
         tables.append(table)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from models.lexicon import ParsedValue, parse_value
 from models.observation import Token
 from models.template import TableTemplate
-from reconcile.numbers import ParsedValue, parse_value
 
 
 @dataclass(frozen=True)

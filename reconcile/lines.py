@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from models.lexicon import is_folio, is_value_like
 from models.observation import Token
 from reconcile.evidence import Reading
-from reconcile.numbers import is_page_furniture, looks_like_value
 
 
 @dataclass
@@ -36,7 +36,7 @@ def to_lines(tokens: list[Token]) -> list[Line]:
     rows: dict[tuple[int, int], list[Token]] = {}
     order: list[tuple[int, int] | Token] = []
     for token in tokens:
-        if is_page_furniture(token.text):
+        if is_folio(token.text):
             continue
         if token.grid is not None:
             key = (token.grid.table, token.grid.row)
@@ -48,7 +48,7 @@ def to_lines(tokens: list[Token]) -> list[Line]:
             order.append(token)
     for item in order:
         if isinstance(item, Token):
-            if looks_like_value(item.text):
+            if is_value_like(item.text):
                 lines.append(Line(values=[Reading.of(item)]))
             else:
                 lines.append(Line(labels=[item]))

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
+from models.lexicon import is_value_like
 from models.observation import Token
 from models.template import Row, TableTemplate
 from reconcile.evidence import Reading, RowEvidence, TableEvidence
 from reconcile.labels import contains_phrase, core, is_continuation, label_score, parse_label
 from reconcile.lines import Line
-from reconcile.numbers import looks_like_value
 
 ROW_MATCH = 80.0
 GROUP_MATCH = 85.0
@@ -245,11 +245,11 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
 
 
 def _is_label(cell: Token) -> bool:
-    return bool(cell.text.strip()) and not looks_like_value(cell.text)
+    return bool(cell.text.strip()) and not is_value_like(cell.text)
 
 
 def _has_values(cells: list[Token]) -> bool:
-    return any(cell.text.strip() and looks_like_value(cell.text) for cell in cells)
+    return any(cell.text.strip() and is_value_like(cell.text) for cell in cells)
 
 
 def _grid_row(cells: list[Token]) -> tuple[int, int]:

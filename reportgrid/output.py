@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from models.document import Document, DocumentSummary, RunSummary, SourceInfo, Status
+from models.document import Document, DocumentSummary, RunSummary, SourceInfo, Status, to_json
 from reportgrid.pipeline import source_info
 
 SUMMARY_NAME = "run-summary.json"
@@ -94,7 +94,7 @@ def _numbered(name: str, taken: set[str]) -> str:
 
 def write_document(document: Document, out_dir: Path, name: str) -> Path:
     path = out_dir / name
-    write_atomic(path, document.model_dump_json(indent=2) + "\n")
+    write_atomic(path, to_json(document))
     return path
 
 
@@ -134,7 +134,7 @@ def run_summary(documents: Sequence[DocumentSummary], started: datetime) -> RunS
 
 def write_summary(summary: RunSummary, out_dir: Path) -> Path:
     path = out_dir / SUMMARY_NAME
-    write_atomic(path, summary.model_dump_json(indent=2) + "\n")
+    write_atomic(path, to_json(summary))
     return path
 
 

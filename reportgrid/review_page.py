@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.document import Cell, Check, Document, Number, Table
+from models.lexicon import decimal_text
 from models.template import TableTemplate, builtin_templates
 from reportgrid.output import write_atomic
 
@@ -395,7 +396,7 @@ def _check_list(checks: list[Check]) -> str:
 
 
 def _number(value: Number | None) -> str:
-    return "–" if value is None else str(value)
+    return "–" if value is None else decimal_text(value)
 
 
 def _e(text: str) -> str:

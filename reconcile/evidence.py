@@ -39,6 +39,8 @@ class RowEvidence:
     two numbers into one reading, so no reading of this row is taken as certain."""
     inferred: bool = False
     """Placed by the recognised rows around it, its own label unread: no evidence for a version."""
+    open: bool = False
+    """The text ended inside this row (a truncated page): cells its readings leave free are unknown."""
 
 
 @dataclass

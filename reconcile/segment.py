@@ -230,6 +230,11 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
             see_label(token)
         if active and line.values:
             fitter.take_values(line.values)
+    if lines and lines[-1].cells is None and active and fitter.current is not None:
+        # The text ends inside this row (a truncated page): what did not come is unknown, not blank.
+        row = fitter.evidence.rows.get(fitter.current.key)
+        if row is not None and (lines[-1].values or lines[-1].labels[-1:] == [row.label]):
+            row.open = True
     # Rows placed by their neighbours place the next ones in turn (two unread labels in a row).
     while unplaced:
         found = [(item, _row_between(item[0], placed, _has_values(item[1]))) for item in unplaced]

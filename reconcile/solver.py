@@ -120,12 +120,13 @@ def gaps_observed(row: RowEvidence) -> bool:
 
     In a complete text (a web page's text, a PDF's text layer) an empty cell vanishes, so a row's
     missing numbers are blanks. Text recognised from pixels or a damaged grid row may simply have lost
-    them: there a cell no reading takes was not observed at all.
+    them, and a text that ends inside the row never showed the rest: there a cell no reading takes
+    was not observed at all.
     """
     tokens = [reading.token for reading in row.readings]
     if row.label is not None:
         tokens.append(row.label)
-    return not row.damaged and not any(token.recognised for token in tokens)
+    return not row.damaged and not row.open and not any(token.recognised for token in tokens)
 
 
 class _TableModel:

@@ -33,6 +33,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.artifacts import Outcome, review_markdown, review_notes, summary_rows
 from models.document import DocumentSummary, RunSummary
+from models.errors import DocumentError, ErrorCode
 from reportgrid.discover import DocumentInput
 from reportgrid.output import (
     failed_document,
@@ -117,10 +118,13 @@ def _in_window(
 
 def _crashed(path: Path, out_dir: Path, name: str, error: object) -> Outcome:
     """A failed document for an input whose task raised, so every input still gets its JSON."""
-    document = failed_document(path, f"internal error: processing crashed: {type(error).__name__}: {error}")
+    message = f"{path.name}: processing crashed: {type(error).__name__}: {error}"
+    document = failed_document(path, DocumentError(code=ErrorCode.INTERNAL, message=message))
     try:
         written: Path | None = write_document(document, out_dir, name)
     except OSError as exc:
         written = None
-        document.error = f"{document.error}; its JSON could not be written: {exc}"
+        document.error = DocumentError(
+            code=ErrorCode.INTERNAL, message=f"{message}; its JSON could not be written: {exc}"
+        )
     return Outcome(summarize(document, written), review_notes(document))

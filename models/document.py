@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from models.errors import DocumentError
 from models.observation import BBox
 
 SCHEMA_VERSION = "1.0"
@@ -87,7 +88,7 @@ class Document(BaseModel):
     schema_version: str = SCHEMA_VERSION
     source: SourceInfo
     status: Status
-    error: str | None = None
+    error: DocumentError | None = None
     template: TemplateRef | None = None
     report: ReportInfo = Field(default_factory=ReportInfo)
     tables: list[Table] = Field(default_factory=list)
@@ -99,7 +100,7 @@ class DocumentSummary(BaseModel):
     source: str
     output: str | None
     status: Status
-    error: str | None = None
+    error: DocumentError | None = None
     cells: int
     cells_needing_review: int
     failed_rules: int
@@ -112,3 +113,5 @@ class RunSummary(BaseModel):
     finished: str
     documents: list[DocumentSummary]
     counts: dict[str, int]
+    errors: dict[str, int] = Field(default_factory=dict)
+    """Failed documents per error code (only codes that occurred)."""

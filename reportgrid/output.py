@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from models.document import Document, DocumentSummary, RunSummary, SourceInfo, Status
-from reportgrid.pipeline import source_info
+from models.document import Document, DocumentSummary, RunSummary, Status
+from models.errors import DocumentError
+from reportgrid.pipeline import failed
 
 SUMMARY_NAME = "run-summary.json"
 STATUSES: tuple[Status, ...] = ("valid", "needs_review", "failed")
@@ -98,13 +99,9 @@ def write_document(document: Document, out_dir: Path, name: str) -> Path:
     return path
 
 
-def failed_document(path: Path, error: str) -> Document:
+def failed_document(path: Path, error: DocumentError) -> Document:
     """A document for an input that could not be processed at all, carrying the reason."""
-    try:
-        source = source_info(path)
-    except OSError:
-        source = SourceInfo(path=str(path), sha256="", media_type="application/octet-stream")
-    return Document(source=source, status="failed", error=error)
+    return failed(path, error)
 
 
 def summarize(document: Document, output: Path | None) -> DocumentSummary:
@@ -124,11 +121,13 @@ def summarize(document: Document, output: Path | None) -> DocumentSummary:
 
 def run_summary(documents: Sequence[DocumentSummary], started: datetime) -> RunSummary:
     counts = Counter(doc.status for doc in documents)
+    codes = Counter(doc.error.code.value for doc in documents if doc.error is not None)
     return RunSummary(
         started=started.isoformat(timespec="seconds"),
         finished=now().isoformat(timespec="seconds"),
         documents=list(documents),
         counts={status: counts[status] for status in STATUSES},
+        errors=dict(sorted(codes.items())),
     )
 
 

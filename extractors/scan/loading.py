@@ -9,6 +9,7 @@ import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from extractors.base import IMAGE_SUFFIXES, ExtractionError
+from models.errors import ErrorCode
 
 MEDIA_TYPES = {
     ".png": "image/png",
@@ -43,12 +44,20 @@ def read_image_file(path: Path) -> list[np.ndarray]:
     try:
         with Image.open(path) as image:
             pages = [_as_bgr(frame) for frame in ImageSequence.Iterator(image)]
-    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
-        raise ExtractionError(f"{path.name} is not a readable image: {exc}") from exc
+    except Image.DecompressionBombError as exc:
+        raise ExtractionError(
+            ErrorCode.IMAGE_TOO_LARGE, f"{path.name} is too large to decode: {exc}"
+        ) from exc
+    except UnidentifiedImageError as exc:
+        raise ExtractionError(
+            ErrorCode.IMAGE_UNREADABLE, f"{path.name} is not a readable image: {exc}"
+        ) from exc
     except OSError as exc:
-        raise ExtractionError(f"{path.name} could not be read as an image: {exc}") from exc
+        raise ExtractionError(
+            ErrorCode.IMAGE_UNREADABLE, f"{path.name} could not be read as an image: {exc}"
+        ) from exc
     if not pages:
-        raise ExtractionError(f"{path.name} holds no image")
+        raise ExtractionError(ErrorCode.IMAGE_UNREADABLE, f"{path.name} holds no image")
     return pages
 
 
@@ -60,13 +69,17 @@ def page_files(folder: Path) -> list[Path]:
             continue
         match = _PAGE_NAME.match(path.stem)
         if match is None:
-            raise ExtractionError(f"{path.name} in {folder.name}/ is not named like name_p1.png")
+            raise ExtractionError(
+                ErrorCode.PAGE_SET_INVALID, f"{path.name} in {folder.name}/ is not named like name_p1.png"
+            )
         number = int(match["number"])
         if number in numbered:
-            raise ExtractionError(f"{folder.name}/ has two images for page {number}")
+            raise ExtractionError(
+                ErrorCode.PAGE_SET_INVALID, f"{folder.name}/ has two images for page {number}"
+            )
         numbered[number] = path
     if not numbered:
-        raise ExtractionError(f"{folder.name}/ holds no page images")
+        raise ExtractionError(ErrorCode.PAGE_SET_INVALID, f"{folder.name}/ holds no page images")
     return [numbered[n] for n in sorted(numbered)]
 
 
@@ -77,8 +90,8 @@ def load(path: Path) -> tuple[list[np.ndarray], str]:
         pages = [page for file in files for page in read_image_file(file)]
         return pages, MEDIA_TYPES[files[0].suffix.lower()]
     if not path.is_file():
-        raise ExtractionError(f"{path} does not exist")
+        raise ExtractionError(ErrorCode.UNREADABLE, f"{path} does not exist")
     media_type = MEDIA_TYPES.get(path.suffix.lower())
     if media_type is None:
-        raise ExtractionError(f"{path.name} is not a PNG, JPEG or TIFF image")
+        raise ExtractionError(ErrorCode.UNSUPPORTED_TYPE, f"{path.name} is not a PNG, JPEG or TIFF image")
     return read_image_file(path), media_type

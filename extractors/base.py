@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import stat
 from pathlib import Path
 
 from models.errors import DocumentError, ErrorCode
@@ -37,17 +38,22 @@ def supported(path: Path) -> bool:
     return path.suffix.lower() in _EXTRACTORS
 
 
-def _check_size(path: Path) -> None:
-    """Refuse a file that cannot be opened or holds nothing, the same way for every kind."""
+def _head(path: Path) -> bytes:
+    """The file's first bytes; refuses a file that cannot be opened or holds nothing, for every kind."""
     try:
         with path.open("rb") as handle:
-            empty = not handle.read(1)
+            head = handle.read(1024)
     except OSError as exc:
         raise ExtractionError(
             ErrorCode.UNREADABLE, f"{path.name} cannot be read: {exc.strerror or exc}"
         ) from exc
-    if empty:
+    if not head:
         raise ExtractionError(ErrorCode.EMPTY_FILE, f"{path.name} is empty (0 bytes)")
+    return head
+
+
+_PDF_EXTRACTOR = _EXTRACTORS[".pdf"]
+_TEXT_EXTRACTORS = frozenset(_EXTRACTORS[suffix] for suffix in (".txt", ".html"))
 
 
 PAGE_FOLDER_EXTRACTOR = "extractors.scan:extract_images"
@@ -56,13 +62,19 @@ PAGE_FOLDER_EXTRACTOR = "extractors.scan:extract_images"
 
 def extract(path: Path) -> Observations:
     """Read one document with the extractor for its kind; raise ExtractionError when it cannot."""
-    target = PAGE_FOLDER_EXTRACTOR if path.is_dir() else _EXTRACTORS.get(path.suffix.lower())
+    try:
+        is_dir = stat.S_ISDIR(path.stat().st_mode)
+    except OSError as exc:
+        raise ExtractionError(
+            ErrorCode.UNREADABLE, f"{path.name} cannot be read: {exc.strerror or exc}"
+        ) from exc
+    target = PAGE_FOLDER_EXTRACTOR if is_dir else _EXTRACTORS.get(path.suffix.lower())
     if target is None:
         raise ExtractionError(
             ErrorCode.UNSUPPORTED_TYPE, f"{path.name}: unsupported file type {path.suffix or '(none)'!r}"
         )
-    if not path.is_dir():
-        _check_size(path)
+    if not is_dir and _head(path).startswith(b"%PDF-") and target in _TEXT_EXTRACTORS:
+        target = _PDF_EXTRACTOR  # a PDF saved under a web page's name: read what it is
     module_name, _, function_name = target.partition(":")
     try:
         module = importlib.import_module(module_name)

@@ -31,20 +31,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.artifacts import Outcome, review_markdown, review_notes, summary_rows
-from models.document import DocumentSummary, RunSummary
-from models.errors import DocumentError, ErrorCode
+from flows.artifacts import Outcome, review_markdown, summary_rows
+from flows.document import crashed, run_document
+from models.document import DocumentSummary, RunSummary, SkippedFile
 from reportgrid.discover import DocumentInput
-from reportgrid.output import (
-    failed_document,
-    now,
-    output_names,
-    run_summary,
-    summarize,
-    write_document,
-    write_summary,
-)
-from reportgrid.pipeline import process_document
+from reportgrid.output import SUMMARY_NAME, now, output_names, run_summary, write_summary
 
 DocumentCallback = Callable[[DocumentSummary], None]
 
@@ -52,9 +43,7 @@ DocumentCallback = Callable[[DocumentSummary], None]
 @task(task_run_name="{name}", cache_policy=NO_CACHE)
 def process_one(path: Path, out_dir: Path, name: str) -> Outcome:
     """Read, reconcile and write one document; the pipeline turns bad input into a failed document."""
-    document = process_document(path)
-    written = write_document(document, out_dir, name)
-    return Outcome(summarize(document, written), review_notes(document))
+    return run_document(path, out_dir, name)
 
 
 @flow(name="reportgrid-batch", task_runner=ThreadPoolTaskRunner())
@@ -63,6 +52,7 @@ def process_batch(
     out_dir: Path,
     concurrency: int = 4,
     on_document: DocumentCallback | None = None,
+    skipped: Sequence[SkippedFile] = (),
 ) -> RunSummary:
     """Process every input, write ``run-summary.json`` and the operator artifacts; return the summary.
 
@@ -77,13 +67,16 @@ def process_batch(
     for index, future in _in_window(jobs, max(1, concurrency)):
         result = future.result(raise_on_failure=False)
         if not isinstance(result, Outcome):
-            result = _crashed(inputs[index].path, out_dir, names[index], result)
+            result = crashed(inputs[index].path, out_dir, names[index], result)
         outcomes[index] = result
         if on_document is not None:
             on_document(result.summary)
     ordered = [outcomes[index] for index in range(len(inputs))]
-    summary = run_summary([outcome.summary for outcome in ordered], started)
-    write_summary(summary, out_dir)
+    summary = run_summary([outcome.summary for outcome in ordered], started, skipped)
+    try:
+        write_summary(summary, out_dir)
+    except OSError as exc:  # the CLI reports it (output.summary_written); the artifacts still go out
+        get_run_logger().error("%s could not be written in %s: %s", SUMMARY_NAME, out_dir, exc)
     counts = ", ".join(f"{count} {status}" for status, count in summary.counts.items())
     create_table_artifact(
         table=summary_rows(summary.documents),
@@ -114,17 +107,3 @@ def _in_window(
             return
         finished = next(as_completed(list(running)))
         yield running.pop(finished), finished
-
-
-def _crashed(path: Path, out_dir: Path, name: str, error: object) -> Outcome:
-    """A failed document for an input whose task raised, so every input still gets its JSON."""
-    message = f"{path.name}: processing crashed: {type(error).__name__}: {error}"
-    document = failed_document(path, DocumentError(code=ErrorCode.INTERNAL, message=message))
-    try:
-        written: Path | None = write_document(document, out_dir, name)
-    except OSError as exc:
-        written = None
-        document.error = DocumentError(
-            code=ErrorCode.INTERNAL, message=f"{message}; its JSON could not be written: {exc}"
-        )
-    return Outcome(summarize(document, written), review_notes(document))

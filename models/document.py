@@ -98,6 +98,7 @@ class Document(BaseModel):
 
 class DocumentSummary(BaseModel):
     source: str
+    sha256: str = ""
     output: str | None
     status: Status
     error: DocumentError | None = None
@@ -105,6 +106,13 @@ class DocumentSummary(BaseModel):
     cells_needing_review: int
     failed_rules: int
     seconds: float
+
+
+class SkippedFile(BaseModel):
+    """A file found in a folder that is not an input, and why (e.g. an unsupported kind)."""
+
+    path: str
+    reason: str
 
 
 class RunSummary(BaseModel):
@@ -115,3 +123,7 @@ class RunSummary(BaseModel):
     counts: dict[str, int]
     errors: dict[str, int] = Field(default_factory=dict)
     """Failed documents per error code (only codes that occurred)."""
+    duplicates: list[list[str]] = Field(default_factory=list)
+    """Sources with the same content (sha256), one list per content; each was processed."""
+    skipped: list[SkippedFile] = Field(default_factory=list)
+    """Files found in the folders given that are not documents, so were not processed."""

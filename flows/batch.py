@@ -35,15 +35,16 @@ from flows.artifacts import Outcome, review_markdown, summary_rows
 from flows.document import crashed, run_document
 from models.document import DocumentSummary, RunSummary, SkippedFile
 from reportgrid.discover import DocumentInput
+from reportgrid.limits import DEFAULT_LIMITS, Limits
 from reportgrid.output import SUMMARY_NAME, now, output_names, run_summary, write_summary
 
 DocumentCallback = Callable[[DocumentSummary], None]
 
 
 @task(task_run_name="{name}", cache_policy=NO_CACHE)
-def process_one(path: Path, out_dir: Path, name: str) -> Outcome:
+def process_one(path: Path, out_dir: Path, name: str, limits: Limits) -> Outcome:
     """Read, reconcile and write one document; the pipeline turns bad input into a failed document."""
-    return run_document(path, out_dir, name)
+    return run_document(path, out_dir, name, limits)
 
 
 @flow(name="reportgrid-batch", task_runner=ThreadPoolTaskRunner())
@@ -53,6 +54,7 @@ def process_batch(
     concurrency: int = 4,
     on_document: DocumentCallback | None = None,
     skipped: Sequence[SkippedFile] = (),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> RunSummary:
     """Process every input, write ``run-summary.json`` and the operator artifacts; return the summary.
 
@@ -63,7 +65,7 @@ def process_batch(
     out_dir.mkdir(parents=True, exist_ok=True)
     names = output_names([unit.path for unit in inputs])
     outcomes: dict[int, Outcome] = {}
-    jobs = [(unit.path, out_dir, name) for unit, name in zip(inputs, names, strict=True)]
+    jobs = [(unit.path, out_dir, name, limits) for unit, name in zip(inputs, names, strict=True)]
     for index, future in _in_window(jobs, max(1, concurrency)):
         result = future.result(raise_on_failure=False)
         if not isinstance(result, Outcome):
@@ -93,14 +95,14 @@ def process_batch(
 
 
 def _in_window(
-    jobs: Sequence[tuple[Path, Path, str]], width: int
+    jobs: Sequence[tuple[Path, Path, str, Limits]], width: int
 ) -> Iterator[tuple[int, PrefectFuture[Outcome]]]:
     """Submit documents keeping at most ``width`` in flight; yield (job index, future) as each ends."""
     waiting = iter(enumerate(jobs))
     running: dict[PrefectFuture[Outcome], int] = {}
     while True:
-        for index, (path, out_dir, name) in waiting:
-            running[process_one.submit(path, out_dir, name)] = index
+        for index, (path, out_dir, name, limits) in waiting:
+            running[process_one.submit(path, out_dir, name, limits)] = index
             if len(running) >= width:
                 break
         if not running:

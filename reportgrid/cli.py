@@ -21,6 +21,7 @@ from models.document import Document, DocumentSummary, RunSummary
 from models.errors import ErrorCode
 from models.template import builtin_templates
 from reportgrid.discover import DiscoveryError, discover, skipped_files
+from reportgrid.limits import DEFAULT_MEMORY_BYTES, DEFAULT_SECONDS, Limits
 from reportgrid.output import SUMMARY_NAME, summary_written
 from reportgrid.review_page import write_review
 from reportgrid.schema import schema_text
@@ -50,6 +51,12 @@ def run(
     no_server: Annotated[
         bool, typer.Option("--no-server", help="Run without Prefect (no flow run, same JSON).")
     ] = False,
+    time_limit: Annotated[
+        float, typer.Option(min=0, help="Seconds one document may take (0: no limit).")
+    ] = DEFAULT_SECONDS,
+    memory_limit: Annotated[
+        float, typer.Option(min=0, help="GB of memory one document may use (0: no limit).")
+    ] = DEFAULT_MEMORY_BYTES / 2**30,
 ) -> None:
     """Process every document under PATHS in one Prefect flow run; one JSON per document in OUT.
 
@@ -85,7 +92,12 @@ def run(
         def finished(line: DocumentSummary) -> None:
             progress.update(bar, advance=1, description=f"{Path(line.source).name}: {line.status}")
 
-        summary = process(inputs, out, concurrency=concurrency, on_document=finished, skipped=skipped)
+        limits = Limits(
+            seconds=time_limit or None, memory_bytes=int(memory_limit * 2**30) if memory_limit else None
+        )
+        summary = process(
+            inputs, out, concurrency=concurrency, on_document=finished, skipped=skipped, limits=limits
+        )
     console.print(_status_table(summary))
     _report_run(summary, out)
     unwritten = summary.errors.get(ErrorCode.OUTPUT_UNWRITABLE.value, 0)

@@ -12,11 +12,12 @@ import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
-import flows.document
+import reportgrid.limits
 from flows.batch import process_batch
 from models.document import Document, DocumentSummary, RunSummary
 from models.errors import ErrorCode
 from reportgrid.discover import discover
+from reportgrid.limits import NO_LIMITS
 
 REAL = Path(__file__).resolve().parent.parent / "samplegen" / "real"
 
@@ -121,17 +122,17 @@ def test_artifacts_summarise_the_run_and_what_needs_review(batch: Batch) -> None
 
 
 def test_a_crashing_task_becomes_a_failed_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_process = flows.document.process_document
+    real_process = reportgrid.limits.process_document
 
     def crash_on_boom(path: Path) -> Document:
         if path.name == "boom.txt":
             raise RuntimeError("simulated crash")
         return real_process(path)
 
-    monkeypatch.setattr(flows.document, "process_document", crash_on_boom)
+    monkeypatch.setattr(reportgrid.limits, "process_document", crash_on_boom)
     folder = _inputs(tmp_path / "in")
     shutil.copy(folder / "hushan-2020.txt", folder / "boom.txt")
-    summary = process_batch(discover([folder]), tmp_path / "out", concurrency=1)
+    summary = process_batch(discover([folder]), tmp_path / "out", concurrency=1, limits=NO_LIMITS)
     boom = _load(tmp_path / "out", "boom.json")
     assert boom.status == "failed"
     assert boom.error is not None and boom.error.code == ErrorCode.INTERNAL

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 import orjson
 from pydantic import BaseModel, Field, WithJsonSchema
 
+from models.errors import DocumentError
 from models.observation import BBox
 
 SCHEMA_VERSION = "1.1"
@@ -101,7 +102,7 @@ class Document(BaseModel):
     schema_version: str = SCHEMA_VERSION
     source: SourceInfo
     status: Status
-    error: str | None = None
+    error: DocumentError | None = None
     template: TemplateRef | None = None
     report: ReportInfo = Field(default_factory=ReportInfo)
     tables: list[Table] = Field(default_factory=list)
@@ -111,13 +112,21 @@ class Document(BaseModel):
 
 class DocumentSummary(BaseModel):
     source: str
+    sha256: str = ""
     output: str | None
     status: Status
-    error: str | None = None
+    error: DocumentError | None = None
     cells: int
     cells_needing_review: int
     failed_rules: int
     seconds: float
+
+
+class SkippedFile(BaseModel):
+    """A file found in a folder that is not an input, and why (e.g. an unsupported kind)."""
+
+    path: str
+    reason: str
 
 
 class RunSummary(BaseModel):
@@ -126,6 +135,12 @@ class RunSummary(BaseModel):
     finished: str
     documents: list[DocumentSummary]
     counts: dict[str, int]
+    errors: dict[str, int] = Field(default_factory=dict)
+    """Failed documents per error code (only codes that occurred)."""
+    duplicates: list[list[str]] = Field(default_factory=list)
+    """Sources with the same content (sha256), one list per content; each was processed."""
+    skipped: list[SkippedFile] = Field(default_factory=list)
+    """Files found in the folders given that are not documents, so were not processed."""
 
 
 def _exact(value: Any) -> Any:

@@ -82,6 +82,8 @@ class TableDecision:
     dropped: dict[str, list[Reading]]
     incomplete: str | None = None
     """Why the solve is not complete (a budget ran out, no solution was found); None when it is."""
+    arranged: frozenset[str] = frozenset()
+    """Rows whose readings the sums placed (fewer readings than cells, their order alone known)."""
 
 
 @dataclass
@@ -396,7 +398,7 @@ def solve_table(evidence: TableEvidence, budget_seconds: float = TABLE_BUDGET) -
         else:
             value = None if unheld and alts else built.unscale(best[key])
         cells[key] = CellDecision(value, reading, origin, alts, key in unsure, unheld)
-    return TableDecision(built.table, cells, dropped, incomplete)
+    return TableDecision(built.table, cells, dropped, incomplete, frozenset(built.placements))
 
 
 def _none_last(value: Decimal | None) -> tuple[bool, Decimal]:

@@ -9,7 +9,9 @@ The rules, in the order a flagged cell's ``review_reason`` names them:
    in ``raw``, never reinterpreted; a value the sums alone give is shown but stays flagged.
 3. ``structure``: its row is damaged (a grid row with more or fewer cells than the template's), was
    placed by its neighbours (its label unread), or showed more values than it has cells.
-4. ``broken_sum``: the cell is in a sum that does not hold; the printed numbers are kept.
+4. ``broken_sum``: the cell is in a sum that does not hold; the printed numbers are kept. Also every
+   cell of a row whose readings the sums placed (a flattened row with fewer numbers than cells) when
+   the table breaks any sum: a misprint elsewhere lets the fit shift readings so that other sums hold.
 5. ``ambiguous``: another optimal reading of the source gives the cell another value.
 6. ``unproven``: the solver's budget ran out before the cell's uniqueness was proven.
 7. ``unconfirmed_ocr``: a reading recognised from pixels (a number or a blank decided from ink), or
@@ -86,29 +88,35 @@ def confirmed(decision: TableDecision, held: list[Check], placed: set[str]) -> s
             return result
 
 
-def _reason(
-    key: CellKey,
-    cell: CellDecision,
-    evidence: TableEvidence,
-    in_failed_rule: set[CellKey],
-    needs_witness: bool,
-    witnessed: bool,
-    dropped_rows: set[str],
-) -> ReviewReason | None:
-    row = evidence.rows.get(key[0])
+@dataclass(frozen=True)
+class _Facts:
+    """What the verdict on a table's cells rests on, besides each cell's own decision."""
+
+    evidence: TableEvidence
+    in_failed_rule: set[CellKey]
+    witnessed: set[CellKey]
+    placed: set[str]
+    dropped_rows: set[str]
+    arranged: frozenset[str]
+
+
+def _reason(key: CellKey, cell: CellDecision, facts: _Facts) -> ReviewReason | None:
+    row = facts.evidence.rows.get(key[0])
     if cell.origin == "missing" or row is None:
         return "unproven" if cell.unproven and row is not None else "unobserved"
     if cell.unreadable:
         return "unreadable"
-    if row.damaged or key[0] in dropped_rows:
+    if row.damaged or key[0] in facts.dropped_rows:
         return "structure"
-    if key in in_failed_rule:
+    if key in facts.in_failed_rule or (facts.in_failed_rule and key[0] in facts.arranged):
         return "broken_sum"
     if cell.alternatives:
         return "ambiguous"
     if cell.unproven:
         return "unproven"
-    if needs_witness and not witnessed:
+    token = cell.reading.token if cell.reading is not None else None
+    needs_witness = key[0] in facts.placed or (token is not None and token.recognised)
+    if needs_witness and key not in facts.witnessed:
         return "structure" if row.inferred else "unconfirmed_ocr"
     return None
 
@@ -129,14 +137,17 @@ def table_verdicts(
 ) -> dict[CellKey, Verdict]:
     """Every cell's verdict, from the solve's facts, the evidence and the rule checks."""
     failed = [c for c in rules if not c.passed and c.expected is not None and c.actual is not None]
-    in_failed_rule = {(row, col) for check in failed for row, col in check.cells}
     placed = {key for key, row in evidence.rows.items() if row.inferred}
-    witnessed = confirmed(decision, [c for c in rules if c.passed], placed)
-    dropped_rows = set(decision.dropped)
+    facts = _Facts(
+        evidence=evidence,
+        in_failed_rule={(row, col) for check in failed for row, col in check.cells},
+        witnessed=confirmed(decision, [c for c in rules if c.passed], placed),
+        placed=placed,
+        dropped_rows=set(decision.dropped),
+        arranged=decision.arranged,
+    )
     verdicts = {}
     for key, cell in decision.cells.items():
-        token = cell.reading.token if cell.reading is not None else None
-        needs_witness = key[0] in placed or (token is not None and token.recognised)
-        reason = _reason(key, cell, evidence, in_failed_rule, needs_witness, key in witnessed, dropped_rows)
+        reason = _reason(key, cell, facts)
         verdicts[key] = Verdict(reason is not None, reason, _confidence(cell))
     return verdicts

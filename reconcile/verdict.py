@@ -6,7 +6,8 @@ The rules, in the order a flagged cell's ``review_reason`` names them:
 1. ``unobserved``: no source showed the cell (a row or table not found, a gap in a row read by OCR, a
    damaged grid row's missing cell). Its value is null.
 2. ``unreadable``: what was seen is no well-formed number (``+189,5``, letters, a 30-digit run). Kept
-   in ``raw``, never reinterpreted; a value the sums alone give is shown but stays flagged.
+   in ``raw``, never reinterpreted; a value the sums alone give is shown but stays flagged. In a row
+   whose readings the sums placed, every cell: a reading of unknown value can stand in any place.
 3. ``structure``: its row is damaged (a grid row with more or fewer cells than the template's), was
    placed by its neighbours (its label unread), or showed more values than it has cells.
 4. ``broken_sum``: the cell is in a sum that does not hold; the printed numbers are kept. Also every
@@ -98,13 +99,14 @@ class _Facts:
     placed: set[str]
     dropped_rows: set[str]
     arranged: frozenset[str]
+    unreadable_rows: set[str]
 
 
 def _reason(key: CellKey, cell: CellDecision, facts: _Facts) -> ReviewReason | None:
     row = facts.evidence.rows.get(key[0])
     if cell.origin == "missing" or row is None:
         return "unproven" if cell.unproven and row is not None else "unobserved"
-    if cell.unreadable:
+    if cell.unreadable or key[0] in facts.unreadable_rows:
         return "unreadable"
     if row.damaged or key[0] in facts.dropped_rows:
         return "structure"
@@ -145,6 +147,8 @@ def table_verdicts(
         placed=placed,
         dropped_rows=set(decision.dropped),
         arranged=decision.arranged,
+        unreadable_rows={key[0] for key, cell in decision.cells.items() if cell.unreadable}
+        & decision.arranged,
     )
     verdicts = {}
     for key, cell in decision.cells.items():

@@ -28,6 +28,7 @@ class _Fitter:
         self.current: Row | None = None
         self.pending = ""
         self.header_cores = {core(label) for label in table.column_labels}
+        self.headers_seen: set[str] = set()
         self.unlabelled = next((row for row in self.rows if not row.path), None)
         self.copy_may_start = False
         """The table's title came again after its rows: values for a row already read now start a
@@ -60,6 +61,11 @@ class _Fitter:
         parsed = parse_label(text)
         return not parsed.enumerator and parsed.core in self.header_cores
 
+    def see_header(self, text: str) -> None:
+        self.evidence.header_hits += 1
+        self.headers_seen.add(core(text))
+        self.pending = ""
+
     def is_group(self, text: str) -> bool:
         return any(label_score(text, group) >= GROUP_MATCH for group in self.table.group_labels)
 
@@ -74,8 +80,7 @@ class _Fitter:
             self.current, self.pending = None, ""
             return True
         if self.is_header(text):
-            self.evidence.header_hits += 1
-            self.pending = ""
+            self.see_header(text)
             return True
         row, score = self.best_row(text)
         if row is not None and score >= ROW_MATCH:
@@ -90,7 +95,7 @@ class _Fitter:
             joined = self.pending + text
             self.pending = ""
             if self.is_header(joined):
-                self.evidence.header_hits += 1
+                self.see_header(joined)
                 return True
             row, score = self.best_row(joined)
             if row is not None and score >= ROW_MATCH:
@@ -221,8 +226,11 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
 
     placed: dict[tuple[int, int], int] = {}
     unplaced: list[tuple[tuple[int, int], list[Token]]] = []
-    for line in lines:
+    last_header: int | None = None
+    grid = False
+    for number, line in enumerate(lines):
         if line.cells is not None:
+            grid = grid or active
             recognised = -1
             for index, cell in enumerate(line.cells):
                 if _is_label(cell) and see_label(cell):
@@ -243,8 +251,11 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
                 continue
             fitter.take_grid_values([Reading.of(cell) for cell in rest])
             continue
+        hits = fitter.evidence.header_hits
         for token in line.labels:
             see_label(token)
+        if fitter.evidence.header_hits > hits:
+            last_header = number
         if active and line.values:
             fitter.take_values(line.values)
     if lines and lines[-1].cells is None and active and fitter.current is not None:
@@ -263,7 +274,22 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
                 placed[where] = index
     for _, cells in unplaced:
         fitter.take_unlabelled_grid_row(None, cells)
+    if not grid and last_header is not None and last_header < len(lines) - 1:
+        _blank_unlabelled_row(fitter)
     return fitter.evidence
+
+
+def _blank_unlabelled_row(fitter: _Fitter) -> None:
+    """A text table (四) whose every header was seen and whose value row never came, though the text
+    goes on after its last header: every cell was empty and vanished, so the row is blank, not lost.
+
+    Only text sources: a grid row that is absent (a scan's undetected row) is unknown, not blank.
+    """
+    row = fitter.unlabelled
+    if row is None or row.key in fitter.evidence.rows or fitter.evidence.orphans:
+        return
+    if fitter.header_cores <= fitter.headers_seen:
+        fitter.evidence.rows[row.key] = RowEvidence()
 
 
 def _is_label(cell: Token) -> bool:

@@ -16,8 +16,8 @@ from pathlib import Path
 from extractors.base import ExtractionError
 from extractors.encoding import decode, read_bytes
 from models.errors import ErrorCode
+from models.lexicon import is_folio, is_value_like
 from models.observation import Observations, Token
-from reconcile.numbers import is_page_furniture, looks_like_value
 
 _BAR = re.compile(r"[|｜]")
 _RULE_CELL = re.compile(r":?-{3,}:?")
@@ -60,10 +60,10 @@ def _spaced_cells(line: str) -> list[str]:
     A page footer (``- 4 -``, ``第 4 页``) stays whole, for reconciliation to leave out.
     """
     words = line.split()
-    if len(words) < 2 or is_page_furniture(line):
+    if len(words) < 2 or is_folio(line):
         return [line]
     start = len(words)
-    while start > 0 and looks_like_value(words[start - 1]):
+    while start > 0 and is_value_like(words[start - 1]):
         start -= 1
     label = " ".join(words[:start])
     return _ENUMERATED.split(label) + words[start:] if label else words

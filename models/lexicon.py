@@ -34,6 +34,10 @@ _NUMBER = re.compile(
     r"\s*(?P<unit>" + "|".join(UNITS) + r")?$"
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_NUMBERISH = re.compile(
+    r"(?!.*\d\s*-\s*\d)[0-9A-Za-z+\-.,%\s" + "".join(sorted(set("".join(UNITS)))) + r"]+"
+)
+"""A number's alphabet, with letters; a minus between two digits makes a date, a range or a phone."""
 _UNIT_CHARS = re.compile("[" + "".join(sorted(set("".join(UNITS)))) + "]")
 
 FOLIO = re.compile(
@@ -98,17 +102,19 @@ def parse_value(text: str) -> ParsedValue:
 def is_value_like(text: str) -> bool:
     """A token that stands where a value stands: a number, a blank marker, or a malformed number.
 
-    A label has words (ideographs other than units) or no digit at all, or is a bare enumerator that no
-    number can be (``1、``); anything else with a digit is a value, well-formed or not, so a malformed
-    number is never taken for a label and skipped. ``12.`` is a number: taking it for an enumerator
-    would drop a printed value and let the cell pass as blank.
+    A malformed number is made of a number's characters (digits, signs, points, commas, a unit), perhaps
+    with a few letters a recogniser or a typist put for digits (``1O5``): it is a value, never a label
+    to skip. Anything else is a label: words (ideographs other than units), no digit, a bare enumerator
+    no number can be (``1、``), a time or a date or a phone number (``17:03``, ``2021-01-14``). ``12.``
+    is a number: taking it for an enumerator would drop a printed value and let the cell pass as blank.
     """
     seen = plain(text)
     if seen in BLANK_MARKERS or parse_value(seen).kind == "number":
         return True
-    if ENUMERATOR.fullmatch(seen) or has_words(seen):
+    if ENUMERATOR.fullmatch(seen) or has_words(seen) or not _NUMBERISH.fullmatch(seen):
         return False
-    return any(char.isdigit() for char in seen)
+    digits = sum(char.isdigit() for char in seen)
+    return digits > 0 and sum(char.isascii() and char.isalpha() for char in seen) <= digits
 
 
 def has_words(text: str) -> bool:

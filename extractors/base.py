@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from pathlib import Path
 
 from models.observation import Observations
@@ -28,13 +29,21 @@ def supported(path: Path) -> bool:
     return path.suffix.lower() in _EXTRACTORS
 
 
-PAGE_FOLDER_EXTRACTOR = "extractors.scan:extract_images"
-"""A folder is one document made of page images (name_p1.png, name_p2.png …)."""
+PAGES_EXTRACTOR = "extractors.scan:extract_images"
+"""A document given as its page images, in order, is a scan."""
 
 
-def extract(path: Path) -> Observations:
-    """Read one document with the extractor for its kind; raise ExtractionError when it cannot."""
-    target = PAGE_FOLDER_EXTRACTOR if path.is_dir() else _EXTRACTORS.get(path.suffix.lower())
+def extract(path: Path, pages: Sequence[Path] = ()) -> Observations:
+    """Read one document with the extractor for its kind; raise ExtractionError when it cannot.
+
+    ``pages``, when given, are the document's page images in order (discovery decided them).
+    """
+    if pages:
+        module_name, _, function_name = PAGES_EXTRACTOR.partition(":")
+        return getattr(importlib.import_module(module_name), function_name)(path, pages=pages)
+    if path.is_dir():
+        raise ExtractionError(f"{path.name}/ is a folder, not a document")
+    target = _EXTRACTORS.get(path.suffix.lower())
     if target is None:
         raise ExtractionError(f"unsupported file type {path.suffix or '(none)'!r}")
     module_name, _, function_name = target.partition(":")

@@ -1,20 +1,24 @@
-"""Prefect flow: a batch of report documents in, one validated JSON per document and a run summary out.
+"""Prefect flows: an archive of report documents in, one validated JSON per document and a run summary out.
 
-One flow run covers the batch; each document is one task run (read, reconcile, write its JSON), so the
-flow's task runner decides where documents run: the default thread pool here, or a cluster runner set
-with ``process_batch.with_options(task_runner=...)``. At most ``concurrency`` documents are in flight.
-A document whose task crashes still gets a JSON (status ``failed``, the crash as its ``error``) and
-the run goes on. At the end the flow writes ``run-summary.json`` and publishes two artifacts: the
-``reportgrid-run`` table (per document: status, cells, cells needing review, failed rules, seconds)
-and the ``reportgrid-review`` markdown (what needs review and why).
+``process_batch`` is one run. Before any task is submitted it removes the temporary files a killed run
+left, marks ``run-summary.json`` as a run in progress, and keeps every JSON an earlier run already
+wrote for the same input bytes and pipeline version (``--force`` redoes them). The documents left are
+split into parts of at most ``batch_size``, each one flow run (``reportgrid-part``, named after the
+archive and the part) run one after the other, each document one task run. The task runner decides
+where documents run: ``workers`` processes here, or the Dask cluster at ``cluster``
+(``flows.workers``). A document whose worker process was lost is retried, after a pause, in a fresh
+flow run of its own (``… retry N``) up to ``RETRIES`` times; a document that fails is never retried:
+the pipeline turns bad input into a failed JSON, and a task that raises gets one too. At the end the
+flow writes the complete ``run-summary.json`` and publishes the ``reportgrid-run`` table and the
+``reportgrid-review`` markdown.
 
-Run it with the CLI, ``reportgrid run PATH... --out DIR [--concurrency N]``, or from Python::
+Run it with the CLI (``reportgrid run PATH... --out DIR``) or from Python::
 
     from pathlib import Path
     from flows.batch import process_batch
     from reportgrid.discover import discover
 
-    process_batch(discover([Path("sample_scans")]), Path("out"))
+    process_batch(discover([Path("sample_scans")]), Path("out"), workers=2)
 
 Without ``PREFECT_API_URL`` Prefect starts a temporary local server for the run; point
 ``PREFECT_API_URL`` at a running server (``prefect server start``) to keep runs and artifacts in its UI.
@@ -22,105 +26,214 @@ Without ``PREFECT_API_URL`` Prefect starts a temporary local server for the run;
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFuture, as_completed
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.futures import as_completed
+from prefect.runtime import flow_run
+from prefect.task_runners import TaskRunner
 
 from flows.artifacts import Outcome, review_markdown, review_notes, summary_rows
+from flows.workers import task_runner, worker_lost
 from models.document import DocumentSummary, RunSummary
-from reportgrid.discover import DocumentInput
+from models.inputs import DocumentInput
 from reportgrid.output import (
     failed_document,
+    kept_document,
     now,
     output_names,
+    remove_stale_temporaries,
     run_summary,
     summarize,
     write_document,
     write_summary,
 )
-from reportgrid.pipeline import process_document
+from reportgrid.pipeline import input_digest, process_document
 
 DocumentCallback = Callable[[DocumentSummary], None]
+DEFAULT_BATCH_SIZE = 500
+RETRIES = 2
+RETRY_DELAYS = (2.0, 10.0)  # seconds before each retry: a lost machine or a memory squeeze may pass
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document of a run: its input and the name of its JSON."""
+
+    source: DocumentInput
+    name: str
 
 
 @task(task_run_name="{name}", cache_policy=NO_CACHE)
-def process_one(path: Path, out_dir: Path, name: str) -> Outcome:
+def process_one(source: DocumentInput, out_dir: Path, name: str) -> Outcome:
     """Read, reconcile and write one document; the pipeline turns bad input into a failed document."""
-    document = process_document(path)
+    document = process_document(source)
     written = write_document(document, out_dir, name)
     return Outcome(summarize(document, written), review_notes(document))
 
 
-@flow(name="reportgrid-batch", task_runner=ThreadPoolTaskRunner())
-def process_batch(
-    inputs: list[DocumentInput],
-    out_dir: Path,
-    concurrency: int = 4,
-    on_document: DocumentCallback | None = None,
-) -> RunSummary:
-    """Process every input, write ``run-summary.json`` and the operator artifacts; return the summary.
+@flow(name="reportgrid-part", flow_run_name="{title}")
+def process_part(
+    jobs: list[Job], out_dir: Path, title: str, on_document: DocumentCallback | None = None
+) -> tuple[list[Outcome | None], list[str]]:
+    """Submit every job; return each one's outcome (None where its worker was lost) and those errors.
 
-    ``on_document`` is called in the flow's thread with each document's summary as it finishes (the
-    CLI's progress bar uses it).
+    ``on_document`` is called in the flow's thread with each finished document's summary.
     """
-    started = now()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    names = output_names([unit.path for unit in inputs])
-    outcomes: dict[int, Outcome] = {}
-    jobs = [(unit.path, out_dir, name) for unit, name in zip(inputs, names, strict=True)]
-    for index, future in _in_window(jobs, max(1, concurrency)):
-        result = future.result(raise_on_failure=False)
+    futures = {process_one.submit(job.source, out_dir, job.name): index for index, job in enumerate(jobs)}
+    outcomes: list[Outcome | None] = [None] * len(jobs)
+    lost: list[str] = []
+    for future in as_completed(list(futures)):
+        index = futures[future]
+        try:
+            result: object = future.result(raise_on_failure=False)
+        except Exception as exc:  # the runner's own future failed: no task state came back
+            result = exc
+        if worker_lost(result):
+            lost.append(f"{jobs[index].name}: {type(result).__name__}: {result}")
+            continue
         if not isinstance(result, Outcome):
-            result = _crashed(inputs[index].path, out_dir, names[index], result)
+            message = f"internal error: processing crashed: {type(result).__name__}: {result}"
+            result = _crashed(jobs[index], out_dir, message)
         outcomes[index] = result
         if on_document is not None:
             on_document(result.summary)
-    ordered = [outcomes[index] for index in range(len(inputs))]
+    return outcomes, lost
+
+
+def _batch_name() -> str:
+    inputs = flow_run.parameters.get("inputs") or []
+    return f"{archive_name(inputs)} ({len(inputs)} documents)"
+
+
+@flow(name="reportgrid-batch", flow_run_name=_batch_name)
+def process_batch(
+    inputs: list[DocumentInput],
+    out_dir: Path,
+    workers: int | None = None,
+    cluster: str | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    force: bool = False,
+    on_document: DocumentCallback | None = None,
+    runner: TaskRunner | None = None,
+) -> RunSummary:
+    """Process every input not already done, write ``run-summary.json`` and the operator artifacts.
+
+    ``runner`` replaces the task runner ``workers`` and ``cluster`` describe. ``on_document`` is called
+    in the flow's thread with each document's summary as it finishes or is skipped (the CLI's progress
+    bar uses it).
+    """
+    started = now()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out_dir)
+    write_summary(run_summary([], started, complete=False), out_dir)
+    names = output_names([unit.path for unit in inputs])
+    jobs = [Job(unit, name) for unit, name in zip(inputs, names, strict=True)]
+    outcomes: list[Outcome | None] = [None if force else _kept(job, out_dir) for job in jobs]
+    if on_document is not None:
+        for outcome in outcomes:
+            if outcome is not None:
+                on_document(outcome.summary)
+    todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    chosen = runner or task_runner(workers, cluster)
+    archive = archive_name(inputs)
+    parts = [todo[start : start + max(1, batch_size)] for start in range(0, len(todo), max(1, batch_size))]
+    for number, part in enumerate(parts, start=1):
+        title = f"{archive} part {number} of {len(parts)}" if len(parts) > 1 else archive
+        done = _run_part([jobs[index] for index in part], out_dir, title, chosen, on_document)
+        for index, outcome in zip(part, done, strict=True):
+            outcomes[index] = outcome
+        finished = [outcome.summary for outcome in outcomes if outcome is not None]
+        write_summary(run_summary(finished, started, complete=False), out_dir)
+    ordered = [outcome for outcome in outcomes if outcome is not None]
     summary = run_summary([outcome.summary for outcome in ordered], started)
     write_summary(summary, out_dir)
-    counts = ", ".join(f"{count} {status}" for status, count in summary.counts.items())
-    create_table_artifact(
-        table=summary_rows(summary.documents),
-        key="reportgrid-run",
-        description=f"{len(inputs)} documents: {counts}",
+    _publish(summary, ordered)
+    get_run_logger().info(
+        "%d documents (%d skipped): %s; results in %s",
+        len(inputs),
+        summary.counts["skipped"],
+        ", ".join(f"{count} {status}" for status, count in summary.counts.items() if status != "skipped"),
+        out_dir,
     )
-    create_markdown_artifact(
-        markdown=review_markdown(ordered),
-        key="reportgrid-review",
-        description="Documents that need review, and why",
-    )
-    get_run_logger().info("%d documents: %s; results in %s", len(inputs), counts, out_dir)
     return summary
 
 
-def _in_window(
-    jobs: Sequence[tuple[Path, Path, str]], width: int
-) -> Iterator[tuple[int, PrefectFuture[Outcome]]]:
-    """Submit documents keeping at most ``width`` in flight; yield (job index, future) as each ends."""
-    waiting = iter(enumerate(jobs))
-    running: dict[PrefectFuture[Outcome], int] = {}
-    while True:
-        for index, (path, out_dir, name) in waiting:
-            running[process_one.submit(path, out_dir, name)] = index
-            if len(running) >= width:
-                break
-        if not running:
-            return
-        finished = next(as_completed(list(running)))
-        yield running.pop(finished), finished
+def archive_name(inputs: Sequence[DocumentInput]) -> str:
+    """What a run is called in Prefect: the folder that holds all its inputs."""
+    if not inputs:
+        return "empty"
+    folders = [str(unit.path.resolve().parent) for unit in inputs]
+    return Path(os.path.commonpath(folders)).name or "/"
 
 
-def _crashed(path: Path, out_dir: Path, name: str, error: object) -> Outcome:
-    """A failed document for an input whose task raised, so every input still gets its JSON."""
-    document = failed_document(path, f"internal error: processing crashed: {type(error).__name__}: {error}")
+def _kept(job: Job, out_dir: Path) -> Outcome | None:
+    """The outcome of a document an earlier run already wrote, when it may be kept."""
+    path = out_dir / job.name
+    if not path.is_file():
+        return None
     try:
-        written: Path | None = write_document(document, out_dir, name)
+        digest = input_digest(job.source)
+    except OSError:
+        return None
+    document = kept_document(path, digest)
+    if document is None:
+        return None
+    return Outcome(summarize(document, path, skipped=True), review_notes(document))
+
+
+def _run_part(
+    jobs: list[Job], out_dir: Path, title: str, runner: TaskRunner, on_document: DocumentCallback | None
+) -> list[Outcome]:
+    """One part in its own flow run; documents whose worker was lost go again in fresh flow runs."""
+    outcomes: list[Outcome | None] = [None] * len(jobs)
+    pending = list(range(len(jobs)))
+    errors: list[str] = []
+    for attempt in range(RETRIES + 1):
+        if attempt:
+            time.sleep(RETRY_DELAYS[attempt - 1])
+        name = title if not attempt else f"{title} retry {attempt}"
+        part = process_part.with_options(task_runner=runner.duplicate())
+        done, errors = part([jobs[index] for index in pending], out_dir, name, on_document)
+        for index, outcome in zip(pending, done, strict=True):
+            outcomes[index] = outcome
+        pending = [index for index in pending if outcomes[index] is None]
+        if not pending:
+            break
+    for index in pending:
+        error = f"internal error: its worker process was lost {RETRIES + 1} times ({'; '.join(errors)})"
+        outcomes[index] = _crashed(jobs[index], out_dir, error)
+        if on_document is not None:
+            on_document(outcomes[index].summary)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _crashed(job: Job, out_dir: Path, message: str) -> Outcome:
+    """A failed document for an input whose task raised or was lost, so every input gets its JSON."""
+    document = failed_document(job.source, message)
+    try:
+        written: Path | None = write_document(document, out_dir, job.name)
     except OSError as exc:
         written = None
         document.error = f"{document.error}; its JSON could not be written: {exc}"
     return Outcome(summarize(document, written), review_notes(document))
+
+
+def _publish(summary: RunSummary, outcomes: Sequence[Outcome]) -> None:
+    counts = ", ".join(f"{count} {status}" for status, count in summary.counts.items())
+    create_table_artifact(
+        table=summary_rows(summary.documents),
+        key="reportgrid-run",
+        description=f"{len(summary.documents)} documents: {counts}",
+    )
+    create_markdown_artifact(
+        markdown=review_markdown(list(outcomes)),
+        key="reportgrid-review",
+        description="Documents that need review, and why",
+    )

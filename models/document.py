@@ -85,6 +85,8 @@ class Check(BaseModel):
 
 class Document(BaseModel):
     schema_version: str = SCHEMA_VERSION
+    pipeline_version: str | None = None
+    """The reportgrid code that wrote it (``reportgrid.version``); a rerun redoes other versions."""
     source: SourceInfo
     status: Status
     error: str | None = None
@@ -104,11 +106,17 @@ class DocumentSummary(BaseModel):
     cells_needing_review: int
     failed_rules: int
     seconds: float
+    skipped: bool = False
+    """True when this run kept the JSON an earlier run wrote (same input, same pipeline version)."""
 
 
 class RunSummary(BaseModel):
     schema_version: str = SCHEMA_VERSION
     started: str
-    finished: str
+    finished: str | None
+    """None while the run is going on, or when it was killed before it ended."""
+    complete: bool
+    """True only once every document of the run has its JSON."""
     documents: list[DocumentSummary]
     counts: dict[str, int]
+    """Documents per status, and ``skipped``: how many of them an earlier run had already done."""

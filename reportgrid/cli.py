@@ -37,12 +37,28 @@ USAGE_ERROR = 2
 def run(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursed) of documents.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the JSON files and run-summary.json.")],
-    concurrency: Annotated[int, typer.Option(min=1, help="Documents processed at the same time.")] = 4,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes, each with its own OCR models (default: the cores)."),
+    ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(help="Run on the Dask cluster whose scheduler is at this address (tcp://HOST:8786)."),
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Documents per Prefect flow run; larger archives run in parts.")
+    ] = 500,
+    force: Annotated[
+        bool, typer.Option("--force", help="Redo every document, also those an earlier run finished.")
+    ] = False,
 ) -> None:
-    """Process every document under PATHS in one Prefect flow run; one JSON per document in OUT.
+    """Process every document under PATHS; one JSON per document in OUT, and OUT/run-summary.json.
 
-    Exits 0 when the run completed, even if documents failed or need review (see their status).
+    Documents whose JSON an earlier run wrote from the same input with the same pipeline version are
+    skipped (unless --force). Exits 0 when the run completed, even if documents failed or need review.
     """
+    if workers is not None and cluster is not None:
+        _usage_error("--workers and --cluster exclude each other: a cluster has its own workers")
     try:
         inputs = discover(paths)
         out.mkdir(parents=True, exist_ok=True)
@@ -67,7 +83,15 @@ def run(
         def finished(line: DocumentSummary) -> None:
             progress.update(bar, advance=1, description=f"{Path(line.source).name}: {line.status}")
 
-        summary = process_batch(inputs, out, concurrency=concurrency, on_document=finished)
+        summary = process_batch(
+            inputs,
+            out,
+            workers=workers,
+            cluster=cluster,
+            batch_size=batch_size,
+            force=force,
+            on_document=finished,
+        )
     console.print(_status_table(summary))
     counts = ", ".join(f"{count} {status}" for status, count in summary.counts.items())
     console.print(f"{len(summary.documents)} documents: {counts}. Results in {out}/ (run-summary.json).")

@@ -1,0 +1,47 @@
+"""Where a run's documents are processed: worker processes on this machine, or an existing Dask cluster.
+
+Either way each worker process loads the OCR models once, before its first document: the process pool
+runs ``load_models`` as its initializer; a Dask worker started with ``--preload flows.workers`` runs
+``dask_setup``, and one started without it loads them on its first scan (``get_engine`` keeps one
+engine per process).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures.process import BrokenProcessPool
+
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+
+from extractors.scan.ocr import get_engine
+
+# Faults of the machinery, not of the document: the process running the task was lost (killed, out of
+# memory, its machine gone), or the connection to it. Only these are retried.
+_DASK_LOST = frozenset({"KilledWorker", "CommClosedError", "FutureCancelledError"})
+
+
+def load_models() -> None:
+    """Load the OCR engine into this process, so the first scan it reads does not pay for it."""
+    get_engine()
+
+
+def dask_setup(worker: object) -> None:
+    """Dask's preload hook (``dask worker ADDRESS --preload flows.workers``)."""
+    load_models()
+
+
+def task_runner(workers: int | None = None, cluster: str | None = None) -> TaskRunner:
+    """A process pool of ``workers`` processes (default: the machine's cores), or the Dask cluster whose
+    scheduler listens at ``cluster`` (``tcp://HOST:8786``)."""
+    if cluster is not None:
+        from prefect_dask import DaskTaskRunner
+
+        return DaskTaskRunner(address=cluster)
+    return ProcessPoolTaskRunner(max_workers=workers or os.cpu_count() or 1, initializer=load_models)
+
+
+def worker_lost(error: BaseException | object) -> bool:
+    """Whether a task failed because the process running it was lost, not because of its document."""
+    if isinstance(error, BrokenProcessPool):
+        return True
+    return isinstance(error, BaseException) and type(error).__name__ in _DASK_LOST

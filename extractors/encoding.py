@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 
 from extractors.base import ExtractionError
+from models.errors import ErrorCode
 
 # Share of control or undecodable characters above which the bytes are not text.
 _MAX_GARBAGE_SHARE = 0.02
@@ -23,19 +24,24 @@ def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise ExtractionError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
+        raise ExtractionError(
+            ErrorCode.UNREADABLE, f"cannot read {path.name}: {exc.strerror or exc}"
+        ) from exc
 
 
 def decode(data: bytes, name: str, declared: str | None = None) -> str:
     """Decode a web page's bytes, trying a declared charset first; refuse binary content."""
     if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ExtractionError(f"{name} is not a text document: it contains NUL bytes (binary data)")
+        raise ExtractionError(
+            ErrorCode.NOT_TEXT, f"{name} is not a text document: it contains NUL bytes (binary data)"
+        )
     text = _decode(data, declared)
     if text is None:
         text = data.decode("gb18030", errors="replace")
     if _garbage_share(text) > _MAX_GARBAGE_SHARE:
         raise ExtractionError(
-            f"{name} is not a text document: too many control or undecodable characters (binary data)"
+            ErrorCode.NOT_TEXT,
+            f"{name} is not a text document: too many control or undecodable characters (binary data)",
         )
     return text
 

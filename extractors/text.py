@@ -11,6 +11,7 @@ from pathlib import Path
 
 from extractors.base import ExtractionError
 from extractors.encoding import decode, read_bytes
+from models.errors import ErrorCode
 from models.observation import Observations, Token
 
 _BAR = re.compile(r"[|｜]")
@@ -22,7 +23,7 @@ def extract_text(path: Path) -> Observations:
     text = decode(read_bytes(path), path.name)
     tokens = [Token(text=cell) for line in text.splitlines() for cell in line_tokens(line)]
     if not tokens:
-        raise ExtractionError(f"{path.name} is empty: no text to read")
+        raise ExtractionError(ErrorCode.NO_TEXT_OR_IMAGE, f"{path.name} is empty: no text to read")
     return Observations(source_kind="text", media_type="text/plain", pages=None, tokens=tokens)
 
 

@@ -42,6 +42,7 @@ from prefect.task_runners import TaskRunner
 from flows.artifacts import Outcome, review_markdown, review_notes, summary_rows
 from flows.workers import task_runner, worker_lost
 from models.document import DocumentSummary, RunSummary
+from models.errors import DocumentError, ErrorCode
 from models.inputs import DocumentInput
 from reportgrid.output import (
     failed_document,
@@ -99,8 +100,8 @@ def process_part(
             lost.append(f"{jobs[index].name}: {type(result).__name__}: {result}")
             continue
         if not isinstance(result, Outcome):
-            message = f"internal error: processing crashed: {type(result).__name__}: {result}"
-            result = _crashed(jobs[index], out_dir, message)
+            message = f"{jobs[index].source.path.name}: processing crashed: {type(result).__name__}: {result}"
+            result = _crashed(jobs[index], out_dir, DocumentError(code=ErrorCode.INTERNAL, message=message))
         outcomes[index] = result
         if on_document is not None:
             on_document(result.summary)
@@ -207,21 +208,28 @@ def _run_part(
         if not pending:
             break
     for index in pending:
-        error = f"internal error: its worker process was lost {RETRIES + 1} times ({'; '.join(errors)})"
-        outcomes[index] = _crashed(jobs[index], out_dir, error)
+        message = (
+            f"{jobs[index].source.path.name}: its worker process was lost each of {RETRIES + 1} times "
+            f"({'; '.join(errors)})"
+        )
+        outcomes[index] = _crashed(
+            jobs[index], out_dir, DocumentError(code=ErrorCode.WORKER_LOST, message=message)
+        )
         if on_document is not None:
             on_document(outcomes[index].summary)
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-def _crashed(job: Job, out_dir: Path, message: str) -> Outcome:
+def _crashed(job: Job, out_dir: Path, error: DocumentError) -> Outcome:
     """A failed document for an input whose task raised or was lost, so every input gets its JSON."""
-    document = failed_document(job.source, message)
+    document = failed_document(job.source, error)
     try:
         written: Path | None = write_document(document, out_dir, job.name)
     except OSError as exc:
         written = None
-        document.error = f"{document.error}; its JSON could not be written: {exc}"
+        document.error = DocumentError(
+            code=error.code, message=f"{error.message}; its JSON could not be written: {exc}"
+        )
     return Outcome(summarize(document, written), review_notes(document))
 
 

@@ -9,7 +9,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from models.errors import DocumentError
 from models.observation import BBox
+from models.version import PIPELINE_VERSION
 
 SCHEMA_VERSION = "1.0"
 
@@ -85,11 +87,11 @@ class Check(BaseModel):
 
 class Document(BaseModel):
     schema_version: str = SCHEMA_VERSION
-    pipeline_version: str | None = None
-    """The reportgrid code that wrote it (``reportgrid.version``); a rerun redoes other versions."""
+    pipeline_version: str = Field(default_factory=lambda: PIPELINE_VERSION)
+    """The reportgrid code that wrote it (``models.version``); a rerun redoes other versions."""
     source: SourceInfo
     status: Status
-    error: str | None = None
+    error: DocumentError | None = None
     template: TemplateRef | None = None
     report: ReportInfo = Field(default_factory=ReportInfo)
     tables: list[Table] = Field(default_factory=list)
@@ -101,7 +103,7 @@ class DocumentSummary(BaseModel):
     source: str
     output: str | None
     status: Status
-    error: str | None = None
+    error: DocumentError | None = None
     cells: int
     cells_needing_review: int
     failed_rules: int
@@ -120,3 +122,5 @@ class RunSummary(BaseModel):
     documents: list[DocumentSummary]
     counts: dict[str, int]
     """Documents per status, and ``skipped``: how many of them an earlier run had already done."""
+    errors: dict[str, int] = Field(default_factory=dict)
+    """Failed documents per error code (only codes that occurred)."""

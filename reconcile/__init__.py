@@ -7,7 +7,10 @@ then checks and the document's status.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from models.document import Document, SourceInfo, TemplateRef
+from models.errors import DocumentError, ErrorCode
 from models.observation import Observations
 from models.template import Template, builtin_templates
 from reconcile.assemble import build_table, rule_checks, structure_problem
@@ -67,7 +70,11 @@ def reconcile_document(observations: Observations, source: SourceInfo) -> Docume
         return Document(
             source=source,
             status="failed",
-            error="no report table found: the document does not look like a " + _kinds()[kind][0].name,
+            error=DocumentError(
+                code=ErrorCode.NOT_A_REPORT,
+                message=f"{Path(source.path).name}: no report table found: the document does not look like a "
+                + _kinds()[kind][0].name,
+            ),
         )
     versions = [ev.table.version for ev in found]
     template = next(t for t in _kinds()[kind] if t.version == max(set(versions), key=versions.count))

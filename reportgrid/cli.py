@@ -95,6 +95,8 @@ def run(
     console.print(_status_table(summary))
     counts = ", ".join(f"{count} {status}" for status, count in summary.counts.items())
     console.print(f"{len(summary.documents)} documents: {counts}. Results in {out}/ (run-summary.json).")
+    if summary.errors:
+        console.print("failed by code: " + ", ".join(f"{n} {code}" for code, n in summary.errors.items()))
 
 
 @app.command()
@@ -183,7 +185,7 @@ def _status_table(summary: RunSummary) -> Table:
             str(line.failed_rules),
             f"{line.seconds:.1f}",
         ]
-        table.add_row(*cells, *([line.error or ""] if with_errors else []))
+        table.add_row(*cells, *([str(line.error) if line.error else ""] if with_errors else []))
     return table
 
 

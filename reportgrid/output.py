@@ -19,17 +19,18 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from models.document import Document, DocumentSummary, RunSummary, SourceInfo, Status
+from models.document import Document, DocumentSummary, RunSummary, Status
+from models.errors import DocumentError, ErrorCode
 from models.inputs import DocumentInput
-from reportgrid.pipeline import source_info
-from reportgrid.version import PIPELINE_VERSION
+from models.version import PIPELINE_VERSION
+from reportgrid.pipeline import failed
 
 SUMMARY_NAME = "run-summary.json"
 STATUSES: tuple[Status, ...] = ("valid", "needs_review", "failed")
 SKIPPED = "skipped"
 _TEMPORARY = re.compile(r"^\..+\.json\.[A-Za-z0-9_]+\.tmp$")
 # Failures that say nothing about the input (the task's process was lost, a crash): redone on a rerun.
-_NOT_KEPT_ERRORS = ("internal error",)
+_REDONE_ERRORS = frozenset({ErrorCode.WORKER_LOST, ErrorCode.INTERNAL})
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -81,9 +82,11 @@ def kept_document(path: Path, digest: str) -> Document | None:
         document = Document.model_validate_json(path.read_bytes())
     except (OSError, ValidationError):
         return None
+    if "pipeline_version" not in document.model_fields_set:
+        return None  # written before versions were recorded
     if document.pipeline_version != PIPELINE_VERSION or document.source.sha256 != digest:
         return None
-    if document.status == "failed" and (document.error or "").startswith(_NOT_KEPT_ERRORS):
+    if document.error is not None and document.error.code in _REDONE_ERRORS:
         return None
     return document
 
@@ -137,14 +140,9 @@ def write_document(document: Document, out_dir: Path, name: str) -> Path:
     return path
 
 
-def failed_document(source: DocumentInput | Path, error: str) -> Document:
+def failed_document(source: DocumentInput | Path, error: DocumentError) -> Document:
     """A document for an input that could not be processed at all, carrying the reason."""
-    try:
-        info = source_info(source)
-    except OSError:
-        path = source.path if isinstance(source, DocumentInput) else source
-        info = SourceInfo(path=str(path), sha256="", media_type="application/octet-stream")
-    return Document(source=info, status="failed", error=error, pipeline_version=PIPELINE_VERSION)
+    return failed(source, error)
 
 
 def summarize(document: Document, output: Path | None, skipped: bool = False) -> DocumentSummary:
@@ -166,6 +164,7 @@ def summarize(document: Document, output: Path | None, skipped: bool = False) ->
 def run_summary(documents: Sequence[DocumentSummary], started: datetime, complete: bool = True) -> RunSummary:
     """The summary of a run; an incomplete one (written as the run goes) has no ``finished`` time."""
     counts = Counter(doc.status for doc in documents)
+    codes = Counter(doc.error.code.value for doc in documents if doc.error is not None)
     return RunSummary(
         started=started.isoformat(timespec="seconds"),
         finished=now().isoformat(timespec="seconds") if complete else None,
@@ -173,6 +172,7 @@ def run_summary(documents: Sequence[DocumentSummary], started: datetime, complet
         documents=list(documents),
         counts={status: counts[status] for status in STATUSES}
         | {SKIPPED: sum(doc.skipped for doc in documents)},
+        errors=dict(sorted(codes.items())),
     )
 
 

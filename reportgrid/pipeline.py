@@ -9,9 +9,9 @@ from pathlib import Path
 
 from extractors.base import ExtractionError, extract
 from models.document import Document, SourceInfo
+from models.errors import DocumentError, ErrorCode
 from models.inputs import DocumentInput
 from reconcile import reconcile_document
-from reportgrid.version import PIPELINE_VERSION
 
 
 def _media_type(source: DocumentInput) -> str:
@@ -34,7 +34,7 @@ def input_digest(source: DocumentInput) -> str:
 def source_info(
     source: DocumentInput | Path, pages: int | None = None, media_type: str | None = None
 ) -> SourceInfo:
-    unit = source if isinstance(source, DocumentInput) else DocumentInput(source)
+    unit = _unit(source)
     return SourceInfo(
         path=str(unit.path),
         sha256=input_digest(unit),
@@ -48,24 +48,35 @@ def process_document(source: DocumentInput | Path) -> Document:
 
     A bare path is a single-file document.
     """
-    unit = source if isinstance(source, DocumentInput) else DocumentInput(source)
+    unit = _unit(source)
     started = time.perf_counter()
     try:
         if unit.page_problem is not None:
-            raise ExtractionError(unit.page_problem)
+            raise ExtractionError(ErrorCode.PAGE_SET_INVALID, unit.page_problem)
         observations = extract(unit.path, unit.pages)
         document = reconcile_document(
             observations, source_info(unit, observations.pages, observations.media_type)
         )
     except ExtractionError as exc:
-        document = Document(source=_safe_source(unit), status="failed", error=str(exc))
-    except Exception as exc:  # one bad document must not stop a run of thousands
-        document = Document(
-            source=_safe_source(unit), status="failed", error=f"internal error: {type(exc).__name__}: {exc}"
+        document = failed(unit, exc.as_error())
+    except MemoryError:
+        document = failed(
+            unit, DocumentError(code=ErrorCode.LIMIT_MEMORY, message=f"{unit.path.name}: ran out of memory")
         )
+    except Exception as exc:  # one bad document must not stop a run of thousands
+        message = f"{unit.path.name}: processing crashed: {type(exc).__name__}: {exc}"
+        document = failed(unit, DocumentError(code=ErrorCode.INTERNAL, message=message))
     document.seconds = round(time.perf_counter() - started, 3)
-    document.pipeline_version = PIPELINE_VERSION
     return document
+
+
+def failed(source: DocumentInput | Path, error: DocumentError) -> Document:
+    """A ``failed`` document for ``source`` carrying ``error``; its source as far as it can be read."""
+    return Document(source=_safe_source(_unit(source)), status="failed", error=error)
+
+
+def _unit(source: DocumentInput | Path) -> DocumentInput:
+    return source if isinstance(source, DocumentInput) else DocumentInput(source)
 
 
 def _safe_source(source: DocumentInput) -> SourceInfo:

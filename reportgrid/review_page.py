@@ -92,7 +92,7 @@ def render_review(document: Document) -> str:
         _meta(document),
     ]
     if document.error:
-        parts.append(f'<div class="error">{_e(document.error)}</div>')
+        parts.append(f'<div class="error">{_e(str(document.error))}</div>')
     if not document.tables:
         parts.append('<p class="summary">No tables were read.</p>')
     else:
@@ -140,7 +140,7 @@ def _meta(document: Document) -> str:
     rows = [
         ("source", document.source.path),
         ("status", None),
-        ("error", document.error or "none"),
+        ("error", str(document.error) if document.error else "none"),
         ("issuer", document.report.issuer or "unknown"),
         ("year", str(document.report.year) if document.report.year is not None else "unknown"),
         ("template", f"{template.id} {template.version}" if template else "none"),

@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from extractors.base import ExtractionError
+from models.errors import ErrorCode
 
 MEDIA_TYPES = {
     ".png": "image/png",
@@ -45,12 +46,20 @@ def read_image_file(path: Path) -> list[np.ndarray]:
     try:
         with Image.open(path) as image:
             pages = [_as_bgr(frame) for frame in ImageSequence.Iterator(image)]
-    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
-        raise ExtractionError(f"{path.name} is not a readable image: {exc}") from exc
+    except Image.DecompressionBombError as exc:
+        raise ExtractionError(
+            ErrorCode.IMAGE_TOO_LARGE, f"{path.name} is too large to decode: {exc}"
+        ) from exc
+    except UnidentifiedImageError as exc:
+        raise ExtractionError(
+            ErrorCode.IMAGE_UNREADABLE, f"{path.name} is not a readable image: {exc}"
+        ) from exc
     except OSError as exc:
-        raise ExtractionError(f"{path.name} could not be read as an image: {exc}") from exc
+        raise ExtractionError(
+            ErrorCode.IMAGE_UNREADABLE, f"{path.name} could not be read as an image: {exc}"
+        ) from exc
     if not pages:
-        raise ExtractionError(f"{path.name} holds no image")
+        raise ExtractionError(ErrorCode.IMAGE_UNREADABLE, f"{path.name} holds no image")
     return pages
 
 
@@ -59,12 +68,14 @@ def load(path: Path, pages: Sequence[Path] = ()) -> tuple[list[np.ndarray], str]
     if pages:
         for page in pages:
             if page.suffix.lower() not in MEDIA_TYPES:
-                raise ExtractionError(f"{page.name} is not a PNG, JPEG or TIFF image")
+                raise ExtractionError(
+                    ErrorCode.UNSUPPORTED_TYPE, f"{page.name} is not a PNG, JPEG or TIFF image"
+                )
         images = [image for page in pages for image in read_image_file(page)]
         return images, MEDIA_TYPES[pages[0].suffix.lower()]
     if not path.is_file():
-        raise ExtractionError(f"{path} does not exist")
+        raise ExtractionError(ErrorCode.UNREADABLE, f"{path} does not exist")
     media_type = MEDIA_TYPES.get(path.suffix.lower())
     if media_type is None:
-        raise ExtractionError(f"{path.name} is not a PNG, JPEG or TIFF image")
+        raise ExtractionError(ErrorCode.UNSUPPORTED_TYPE, f"{path.name} is not a PNG, JPEG or TIFF image")
     return read_image_file(path), media_type

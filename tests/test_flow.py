@@ -12,6 +12,7 @@ import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect_runs import part_runs
 
 import flows.batch
 from flows.batch import process_batch
@@ -134,10 +135,14 @@ def test_a_crashing_task_becomes_a_failed_document(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(flows.batch, "process_document", crash_on_boom)
     folder = _inputs(tmp_path / "in")
     shutil.copy(folder / "hushan-2020.txt", folder / "boom.txt")
-    summary = process_batch(discover([folder]), tmp_path / "out", runner=ThreadPoolTaskRunner(max_workers=1))
+    state = process_batch(
+        discover([folder]), tmp_path / "out", runner=ThreadPoolTaskRunner(max_workers=1), return_state=True
+    )
+    summary = state.result()
     boom = _load(tmp_path / "out", "boom.json")
     assert boom.status == "failed"
     assert boom.error is not None and boom.error.code == ErrorCode.INTERNAL
     assert "RuntimeError: simulated crash" in boom.error.message
     assert _load(tmp_path / "out", "hushan-2020.json").status == "valid"
     assert len(summary.documents) == 4
+    assert list(part_runs(state.state_details.flow_run_id)) == ["in"]  # a crash is not retried

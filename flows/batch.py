@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +62,9 @@ DocumentCallback = Callable[[DocumentSummary], None]
 DEFAULT_BATCH_SIZE = 500
 RETRIES = 2
 RETRY_DELAYS = (2.0, 10.0)  # seconds before each retry: a lost machine or a memory squeeze may pass
+# The batch's progress callback, seen by its part flows. Not a part flow parameter: a flow run's
+# parameters travel with every task to the worker processes, and a callback rarely pickles.
+_ON_DOCUMENT: ContextVar[DocumentCallback | None] = ContextVar("on_document", default=None)
 
 
 @dataclass(frozen=True)
@@ -80,13 +84,18 @@ def process_one(source: DocumentInput, out_dir: Path, name: str) -> Outcome:
 
 
 @flow(name="reportgrid-part", flow_run_name="{title}")
-def process_part(
-    jobs: list[Job], out_dir: Path, title: str, on_document: DocumentCallback | None = None
-) -> tuple[list[Outcome | None], list[str]]:
+def process_part(jobs: list[Job], out_dir: Path, title: str) -> tuple[list[Outcome | None], list[str]]:
     """Submit every job; return each one's outcome (None where its worker was lost) and those errors.
 
-    ``on_document`` is called in the flow's thread with each finished document's summary.
+    The batch's ``on_document`` is called in the flow's thread with each finished document's summary.
     """
+    return _submit_all(jobs, out_dir)
+
+
+def _submit_all(jobs: list[Job], out_dir: Path) -> tuple[list[Outcome | None], list[str]]:
+    """The part flow's body. It lives outside the flow function: Prefect sends the flow function with
+    every task to the workers, by value, with the globals it names (this one goes by reference)."""
+    on_document = _ON_DOCUMENT.get()
     futures = {process_one.submit(job.source, out_dir, job.name): index for index, job in enumerate(jobs)}
     outcomes: list[Outcome | None] = [None] * len(jobs)
     lost: list[str] = []
@@ -145,13 +154,17 @@ def process_batch(
     chosen = runner or task_runner(workers, cluster)
     archive = archive_name(inputs)
     parts = [todo[start : start + max(1, batch_size)] for start in range(0, len(todo), max(1, batch_size))]
-    for number, part in enumerate(parts, start=1):
-        title = f"{archive} part {number} of {len(parts)}" if len(parts) > 1 else archive
-        done = _run_part([jobs[index] for index in part], out_dir, title, chosen, on_document)
-        for index, outcome in zip(part, done, strict=True):
-            outcomes[index] = outcome
-        finished = [outcome.summary for outcome in outcomes if outcome is not None]
-        write_summary(run_summary(finished, started, complete=False), out_dir)
+    listening = _ON_DOCUMENT.set(on_document)
+    try:
+        for number, part in enumerate(parts, start=1):
+            title = f"{archive} part {number} of {len(parts)}" if len(parts) > 1 else archive
+            done = _run_part([jobs[index] for index in part], out_dir, title, chosen, on_document)
+            for index, outcome in zip(part, done, strict=True):
+                outcomes[index] = outcome
+            finished = [outcome.summary for outcome in outcomes if outcome is not None]
+            write_summary(run_summary(finished, started, complete=False), out_dir)
+    finally:
+        _ON_DOCUMENT.reset(listening)
     ordered = [outcome for outcome in outcomes if outcome is not None]
     summary = run_summary([outcome.summary for outcome in ordered], started)
     write_summary(summary, out_dir)
@@ -201,7 +214,7 @@ def _run_part(
             time.sleep(RETRY_DELAYS[attempt - 1])
         name = title if not attempt else f"{title} retry {attempt}"
         part = process_part.with_options(task_runner=runner.duplicate())
-        done, errors = part([jobs[index] for index in pending], out_dir, name, on_document)
+        done, errors = part([jobs[index] for index in pending], out_dir, name)
         for index, outcome in zip(pending, done, strict=True):
             outcomes[index] = outcome
         pending = [index for index in pending if outcomes[index] is None]

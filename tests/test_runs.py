@@ -135,7 +135,7 @@ def _cli(inputs: Path, out: Path, *options: str) -> subprocess.Popen[bytes]:
 
 
 def test_kill_9_then_the_same_command_ends_as_an_uninterrupted_run(tmp_path: Path) -> None:
-    inputs = _archive(tmp_path / "in", copies=3)
+    inputs = _archive(tmp_path / "in", copies=2)
     reference = tmp_path / "reference"
     process_batch(discover([inputs]), reference, runner=ThreadPoolTaskRunner(max_workers=2))
 

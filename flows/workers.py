@@ -14,14 +14,24 @@ from concurrent.futures.process import BrokenProcessPool
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 
 from extractors.scan.ocr import get_engine
+from extractors.scan.ocr.rapidocr_engine import OCR_THREADS
 
 # Faults of the machinery, not of the document: the process running the task was lost (killed, out of
 # memory, its machine gone), or the connection to it. Only these are retried.
 _DASK_LOST = frozenset({"KilledWorker", "CommClosedError", "FutureCancelledError"})
 
 
-def load_models() -> None:
-    """Load the OCR engine into this process, so the first scan it reads does not pay for it."""
+def load_models(threads: int | None = None) -> None:
+    """Load the OCR engine into this process, so the first scan it reads does not pay for it.
+
+    ``threads`` caps the threads OpenCV and onnxruntime use in this process: N workers on C cores get
+    C // N each, rather than each starting one thread per core and N × C threads fighting for C cores.
+    """
+    if threads is not None:
+        import cv2
+
+        cv2.setNumThreads(threads)
+        os.environ[OCR_THREADS] = str(threads)
     get_engine()
 
 
@@ -37,7 +47,9 @@ def task_runner(workers: int | None = None, cluster: str | None = None) -> TaskR
         from prefect_dask import DaskTaskRunner
 
         return DaskTaskRunner(address=cluster)
-    return ProcessPoolTaskRunner(max_workers=workers or os.cpu_count() or 1, initializer=load_models)
+    count = workers or os.cpu_count() or 1
+    threads = max(1, (os.cpu_count() or 1) // count)
+    return ProcessPoolTaskRunner(max_workers=count, initializer=load_models, initargs=(threads,))
 
 
 def worker_lost(error: BaseException | object) -> bool:

@@ -84,21 +84,20 @@ def process_one(source: DocumentInput, out_dir: Path, name: str) -> Outcome:
 
 
 @flow(name="reportgrid-part", flow_run_name="{title}")
-def process_part(jobs: list[Job], out_dir: Path, title: str) -> tuple[list[Outcome | None], list[str]]:
-    """Submit every job; return each one's outcome (None where its worker was lost) and those errors.
+def process_part(jobs: list[Job], out_dir: Path, title: str) -> list[Outcome | str]:
+    """Submit every job; return each one's outcome, or why its worker was lost.
 
     The batch's ``on_document`` is called in the flow's thread with each finished document's summary.
     """
     return _submit_all(jobs, out_dir)
 
 
-def _submit_all(jobs: list[Job], out_dir: Path) -> tuple[list[Outcome | None], list[str]]:
+def _submit_all(jobs: list[Job], out_dir: Path) -> list[Outcome | str]:
     """The part flow's body. It lives outside the flow function: Prefect sends the flow function with
     every task to the workers, by value, with the globals it names (this one goes by reference)."""
     on_document = _ON_DOCUMENT.get()
     futures = {process_one.submit(job.source, out_dir, job.name): index for index, job in enumerate(jobs)}
-    outcomes: list[Outcome | None] = [None] * len(jobs)
-    lost: list[str] = []
+    outcomes: list[Outcome | str] = [""] * len(jobs)
     for future in as_completed(list(futures)):
         index = futures[future]
         try:
@@ -106,7 +105,7 @@ def _submit_all(jobs: list[Job], out_dir: Path) -> tuple[list[Outcome | None], l
         except Exception as exc:  # the runner's own future failed: no task state came back
             result = exc
         if worker_lost(result):
-            lost.append(f"{jobs[index].name}: {type(result).__name__}: {result}")
+            outcomes[index] = f"{type(result).__name__}: {result}"
             continue
         if not isinstance(result, Outcome):
             message = f"{jobs[index].source.path.name}: processing crashed: {type(result).__name__}: {result}"
@@ -114,7 +113,7 @@ def _submit_all(jobs: list[Job], out_dir: Path) -> tuple[list[Outcome | None], l
         outcomes[index] = result
         if on_document is not None:
             on_document(result.summary)
-    return outcomes, lost
+    return outcomes
 
 
 def _batch_name() -> str:
@@ -206,31 +205,30 @@ def _run_part(
     jobs: list[Job], out_dir: Path, title: str, runner: TaskRunner, on_document: DocumentCallback | None
 ) -> list[Outcome]:
     """One part in its own flow run; documents whose worker was lost go again in fresh flow runs."""
-    outcomes: list[Outcome | None] = [None] * len(jobs)
+    outcomes: list[Outcome | str] = [""] * len(jobs)
     pending = list(range(len(jobs)))
-    errors: list[str] = []
     for attempt in range(RETRIES + 1):
         if attempt:
             time.sleep(RETRY_DELAYS[attempt - 1])
         name = title if not attempt else f"{title} retry {attempt}"
         part = process_part.with_options(task_runner=runner.duplicate())
-        done, errors = part([jobs[index] for index in pending], out_dir, name)
-        for index, outcome in zip(pending, done, strict=True):
+        for index, outcome in zip(
+            pending, part([jobs[index] for index in pending], out_dir, name), strict=True
+        ):
             outcomes[index] = outcome
-        pending = [index for index in pending if outcomes[index] is None]
+        pending = [index for index in pending if isinstance(outcomes[index], str)]
         if not pending:
             break
     for index in pending:
         message = (
             f"{jobs[index].source.path.name}: its worker process was lost each of {RETRIES + 1} times "
-            f"({'; '.join(errors)})"
+            f"(last: {outcomes[index]})"
         )
-        outcomes[index] = _crashed(
-            jobs[index], out_dir, DocumentError(code=ErrorCode.WORKER_LOST, message=message)
-        )
+        lost = _crashed(jobs[index], out_dir, DocumentError(code=ErrorCode.WORKER_LOST, message=message))
+        outcomes[index] = lost
         if on_document is not None:
-            on_document(outcomes[index].summary)
-    return [outcome for outcome in outcomes if outcome is not None]
+            on_document(lost.summary)
+    return [outcome for outcome in outcomes if isinstance(outcome, Outcome)]
 
 
 def _crashed(job: Job, out_dir: Path, error: DocumentError) -> Outcome:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,17 +39,22 @@ def supported(path: Path) -> bool:
     return path.suffix.lower() in _EXTRACTORS
 
 
-def _check_size(path: Path) -> None:
-    """Refuse a file that cannot be opened or holds nothing, the same way for every kind."""
+def _head(path: Path) -> bytes:
+    """The file's first bytes; refuses a file that cannot be opened or holds nothing, for every kind."""
     try:
         with path.open("rb") as handle:
-            empty = not handle.read(1)
+            head = handle.read(1024)
     except OSError as exc:
         raise ExtractionError(
             ErrorCode.UNREADABLE, f"{path.name} cannot be read: {exc.strerror or exc}"
         ) from exc
-    if empty:
+    if not head:
         raise ExtractionError(ErrorCode.EMPTY_FILE, f"{path.name} is empty (0 bytes)")
+    return head
+
+
+_PDF_EXTRACTOR = _EXTRACTORS[".pdf"]
+_TEXT_EXTRACTORS = frozenset(_EXTRACTORS[suffix] for suffix in (".txt", ".html"))
 
 
 PAGES_EXTRACTOR = "extractors.scan:extract_images"
@@ -62,17 +68,24 @@ def extract(path: Path, pages: Sequence[Path] = ()) -> Observations:
     """
     if pages:
         for page in pages:
-            _check_size(page)
+            _head(page)
         module_name, _, function_name = PAGES_EXTRACTOR.partition(":")
         return getattr(importlib.import_module(module_name), function_name)(path, pages=pages)
-    if path.is_dir():
+    try:
+        is_dir = stat.S_ISDIR(path.stat().st_mode)
+    except OSError as exc:
+        raise ExtractionError(
+            ErrorCode.UNREADABLE, f"{path.name} cannot be read: {exc.strerror or exc}"
+        ) from exc
+    if is_dir:
         raise ExtractionError(ErrorCode.UNSUPPORTED_TYPE, f"{path.name}/ is a folder, not a document")
     target = _EXTRACTORS.get(path.suffix.lower())
     if target is None:
         raise ExtractionError(
             ErrorCode.UNSUPPORTED_TYPE, f"{path.name}: unsupported file type {path.suffix or '(none)'!r}"
         )
-    _check_size(path)
+    if _head(path).startswith(b"%PDF-") and target in _TEXT_EXTRACTORS:
+        target = _PDF_EXTRACTOR  # a PDF saved under a web page's name: read what it is
     module_name, _, function_name = target.partition(":")
     try:
         module = importlib.import_module(module_name)

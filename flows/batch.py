@@ -41,11 +41,13 @@ from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner
 
 from flows.artifacts import Outcome, review_markdown, review_notes, summary_rows
+from flows.document import crashed, run_document, write_outcome
 from flows.workers import task_runner, worker_lost
-from models.document import DocumentSummary, RunSummary
+from models.document import DocumentSummary, RunSummary, SkippedFile
 from models.errors import DocumentError, ErrorCode
 from models.inputs import DocumentInput
 from reportgrid.output import (
+    SUMMARY_NAME,
     failed_document,
     kept_document,
     now,
@@ -53,10 +55,9 @@ from reportgrid.output import (
     remove_stale_temporaries,
     run_summary,
     summarize,
-    write_document,
     write_summary,
 )
-from reportgrid.pipeline import input_digest, process_document
+from reportgrid.pipeline import input_digest
 
 DocumentCallback = Callable[[DocumentSummary], None]
 DEFAULT_BATCH_SIZE = 500
@@ -78,9 +79,7 @@ class Job:
 @task(task_run_name="{name}", cache_policy=NO_CACHE)
 def process_one(source: DocumentInput, out_dir: Path, name: str) -> Outcome:
     """Read, reconcile and write one document; the pipeline turns bad input into a failed document."""
-    document = process_document(source)
-    written = write_document(document, out_dir, name)
-    return Outcome(summarize(document, written), review_notes(document))
+    return run_document(source, out_dir, name)
 
 
 @flow(name="reportgrid-part", flow_run_name="{title}")
@@ -108,8 +107,7 @@ def _submit_all(jobs: list[Job], out_dir: Path) -> list[Outcome | str]:
             outcomes[index] = f"{type(result).__name__}: {result}"
             continue
         if not isinstance(result, Outcome):
-            message = f"{jobs[index].source.path.name}: processing crashed: {type(result).__name__}: {result}"
-            result = _crashed(jobs[index], out_dir, DocumentError(code=ErrorCode.INTERNAL, message=message))
+            result = crashed(jobs[index].source, out_dir, jobs[index].name, result)
         outcomes[index] = result
         if on_document is not None:
             on_document(result.summary)
@@ -131,17 +129,18 @@ def process_batch(
     force: bool = False,
     on_document: DocumentCallback | None = None,
     runner: TaskRunner | None = None,
+    skipped: Sequence[SkippedFile] = (),
 ) -> RunSummary:
     """Process every input not already done, write ``run-summary.json`` and the operator artifacts.
 
     ``runner`` replaces the task runner ``workers`` and ``cluster`` describe. ``on_document`` is called
     in the flow's thread with each document's summary as it finishes or is skipped (the CLI's progress
-    bar uses it).
+    bar uses it). ``skipped`` lists the files found that are not documents, for the summary.
     """
     started = now()
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
-    write_summary(run_summary([], started, complete=False), out_dir)
+    write_summary(run_summary([], started, skipped, complete=False), out_dir)
     names = output_names([unit.path for unit in inputs])
     jobs = [Job(unit, name) for unit, name in zip(inputs, names, strict=True)]
     outcomes: list[Outcome | None] = [None if force else _kept(job, out_dir) for job in jobs]
@@ -161,12 +160,15 @@ def process_batch(
             for index, outcome in zip(part, done, strict=True):
                 outcomes[index] = outcome
             finished = [outcome.summary for outcome in outcomes if outcome is not None]
-            write_summary(run_summary(finished, started, complete=False), out_dir)
+            write_summary(run_summary(finished, started, skipped, complete=False), out_dir)
     finally:
         _ON_DOCUMENT.reset(listening)
     ordered = [outcome for outcome in outcomes if outcome is not None]
-    summary = run_summary([outcome.summary for outcome in ordered], started)
-    write_summary(summary, out_dir)
+    summary = run_summary([outcome.summary for outcome in ordered], started, skipped)
+    try:
+        write_summary(summary, out_dir)
+    except OSError as exc:  # the CLI reports it (output.summary_written); the artifacts still go out
+        get_run_logger().error("%s could not be written in %s: %s", SUMMARY_NAME, out_dir, exc)
     _publish(summary, ordered)
     get_run_logger().info(
         "%d documents (%d skipped): %s; results in %s",
@@ -224,24 +226,17 @@ def _run_part(
             f"{jobs[index].source.path.name}: its worker process was lost each of {RETRIES + 1} times "
             f"(last: {outcomes[index]})"
         )
-        lost = _crashed(jobs[index], out_dir, DocumentError(code=ErrorCode.WORKER_LOST, message=message))
+        lost = _lost(jobs[index], out_dir, message)
         outcomes[index] = lost
         if on_document is not None:
             on_document(lost.summary)
     return [outcome for outcome in outcomes if isinstance(outcome, Outcome)]
 
 
-def _crashed(job: Job, out_dir: Path, error: DocumentError) -> Outcome:
-    """A failed document for an input whose task raised or was lost, so every input gets its JSON."""
-    document = failed_document(job.source, error)
-    try:
-        written: Path | None = write_document(document, out_dir, job.name)
-    except OSError as exc:
-        written = None
-        document.error = DocumentError(
-            code=error.code, message=f"{error.message}; its JSON could not be written: {exc}"
-        )
-    return Outcome(summarize(document, written), review_notes(document))
+def _lost(job: Job, out_dir: Path, message: str) -> Outcome:
+    """A failed document for an input whose worker was lost on every try, so every input gets its JSON."""
+    error = DocumentError(code=ErrorCode.WORKER_LOST, message=message)
+    return write_outcome(failed_document(job.source, error), out_dir, job.name)
 
 
 def _publish(summary: RunSummary, outcomes: Sequence[Outcome]) -> None:

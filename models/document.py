@@ -101,6 +101,7 @@ class Document(BaseModel):
 
 class DocumentSummary(BaseModel):
     source: str
+    sha256: str = ""
     output: str | None
     status: Status
     error: DocumentError | None = None
@@ -110,6 +111,13 @@ class DocumentSummary(BaseModel):
     seconds: float
     skipped: bool = False
     """True when this run kept the JSON an earlier run wrote (same input, same pipeline version)."""
+
+
+class SkippedFile(BaseModel):
+    """A file found in a folder that is not an input, and why (e.g. an unsupported kind)."""
+
+    path: str
+    reason: str
 
 
 class RunSummary(BaseModel):
@@ -124,3 +132,7 @@ class RunSummary(BaseModel):
     """Documents per status, and ``skipped``: how many of them an earlier run had already done."""
     errors: dict[str, int] = Field(default_factory=dict)
     """Failed documents per error code (only codes that occurred)."""
+    duplicates: list[list[str]] = Field(default_factory=list)
+    """Sources with the same content (sha256), one list per content; each was processed."""
+    skipped: list[SkippedFile] = Field(default_factory=list)
+    """Files found in the folders given that are not documents, so were not processed."""

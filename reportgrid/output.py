@@ -1,7 +1,7 @@
 """Writing results: one JSON per document and ``run-summary.json``, each written atomically.
 
 A reader (or a crash) never sees a partial file under a final name: the JSON goes to a temporary file
-in the same folder (``.NAME.json.XXXXXXXX.tmp``), is flushed to disk, then renamed over the final name
+in the same folder (``.rg-XXXXXXXX.tmp``), is flushed to disk, then renamed over the final name
 in one step. A run killed mid-write leaves such a temporary file; the next run removes them before it
 starts (``remove_stale_temporaries``). A JSON an earlier run wrote is kept when it is complete and was
 made from the same input bytes by the same pipeline version (``kept_document``).
@@ -9,6 +9,7 @@ made from the same input bytes by the same pipeline version (``kept_document``).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from models.document import Document, DocumentSummary, RunSummary, Status
+from models.document import Document, DocumentSummary, RunSummary, SkippedFile, Status
 from models.errors import DocumentError, ErrorCode
 from models.inputs import DocumentInput
 from models.version import PIPELINE_VERSION
@@ -28,7 +29,8 @@ from reportgrid.pipeline import failed
 SUMMARY_NAME = "run-summary.json"
 STATUSES: tuple[Status, ...] = ("valid", "needs_review", "failed")
 SKIPPED = "skipped"
-_TEMPORARY = re.compile(r"^\..+\.json\.[A-Za-z0-9_]+\.tmp$")
+# write_atomic's temporary names, and the longer ones earlier versions used (.NAME.json.XXXXXXXX.tmp).
+_TEMPORARY = re.compile(r"^\.(rg-|.+\.json\.)[A-Za-z0-9_]+\.tmp$")
 # Failures that say nothing about the input (the task's process was lost, a crash): redone on a rerun.
 _REDONE_ERRORS = frozenset({ErrorCode.WORKER_LOST, ErrorCode.INTERNAL})
 
@@ -36,7 +38,8 @@ _REDONE_ERRORS = frozenset({ErrorCode.WORKER_LOST, ErrorCode.INTERNAL})
 def write_atomic(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` (UTF-8) so that it holds either the old or the whole new content."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # A short temporary name: the final name may already be near the file system's 255 bytes.
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".rg-", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             os.fchmod(handle.fileno(), 0o644)  # mkstemp's 0600 would hide results from other readers
@@ -98,7 +101,7 @@ def output_names(paths: Sequence[Path]) -> list[str]:
     suffix (``x.txt.json``, ``x.html.json``); those that still clash take their folder path relative to
     the inputs' common folder (``a__x.txt.json``). A name never takes ``run-summary.json``.
     """
-    absolute = [path.resolve() for path in paths]
+    absolute = [Path(os.path.realpath(path)) for path in paths]  # resolve() raises on a symlink loop
     base = Path(os.path.commonpath([p.parent for p in absolute])) if absolute else Path()
     ladders = [_name_ladder(path, base) for path in absolute]
     names = [""] * len(paths)
@@ -122,7 +125,21 @@ def output_names(paths: Sequence[Path]) -> list[str]:
 
 def _name_ladder(path: Path, base: Path) -> tuple[str, str, str]:
     relative = path.relative_to(base) if path.is_relative_to(base) else Path(path.name)
-    return path.stem, path.name, "__".join(relative.parts)
+    return _fitting(path.stem), _fitting(path.name), _fitting("__".join(relative.parts))
+
+
+# File names are limited to 255 bytes; the longest suffix added to a name is ".review.html" (12) and a
+# numbered clash "-NN", so names are kept to 200 bytes.
+MAX_NAME_BYTES = 200
+
+
+def _fitting(name: str) -> str:
+    """``name``, or when it is too long for a file name its start and a hash of the whole of it."""
+    if len(name.encode()) <= MAX_NAME_BYTES:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:12]
+    start = name.encode()[: MAX_NAME_BYTES - len(digest) - 1].decode(errors="ignore")
+    return f"{start}-{digest}"
 
 
 def _numbered(name: str, taken: set[str]) -> str:
@@ -150,6 +167,7 @@ def summarize(document: Document, output: Path | None, skipped: bool = False) ->
     cells = [cell for table in document.tables for cell in table.cells]
     return DocumentSummary(
         source=document.source.path,
+        sha256=document.source.sha256,
         output=output.name if output is not None else None,
         status=document.status,
         error=document.error,
@@ -161,9 +179,18 @@ def summarize(document: Document, output: Path | None, skipped: bool = False) ->
     )
 
 
-def run_summary(documents: Sequence[DocumentSummary], started: datetime, complete: bool = True) -> RunSummary:
+def run_summary(
+    documents: Sequence[DocumentSummary],
+    started: datetime,
+    skipped: Sequence[SkippedFile] = (),
+    complete: bool = True,
+) -> RunSummary:
     """The summary of a run; an incomplete one (written as the run goes) has no ``finished`` time."""
     counts = Counter(doc.status for doc in documents)
+    by_digest: defaultdict[str, list[str]] = defaultdict(list)
+    for doc in documents:
+        if doc.sha256:
+            by_digest[doc.sha256].append(doc.source)
     codes = Counter(doc.error.code.value for doc in documents if doc.error is not None)
     return RunSummary(
         started=started.isoformat(timespec="seconds"),
@@ -173,6 +200,8 @@ def run_summary(documents: Sequence[DocumentSummary], started: datetime, complet
         counts={status: counts[status] for status in STATUSES}
         | {SKIPPED: sum(doc.skipped for doc in documents)},
         errors=dict(sorted(codes.items())),
+        duplicates=[sources for sources in by_digest.values() if len(sources) > 1],
+        skipped=list(skipped),
     )
 
 
@@ -180,6 +209,14 @@ def write_summary(summary: RunSummary, out_dir: Path) -> Path:
     path = out_dir / SUMMARY_NAME
     write_atomic(path, summary.model_dump_json(indent=2) + "\n")
     return path
+
+
+def summary_written(summary: RunSummary, out_dir: Path) -> bool:
+    """Whether ``out_dir`` holds this very summary (its writing can fail on a full or read-only disk)."""
+    try:
+        return RunSummary.model_validate_json((out_dir / SUMMARY_NAME).read_bytes()) == summary
+    except (OSError, ValueError):
+        return False
 
 
 def now() -> datetime:

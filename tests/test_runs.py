@@ -21,12 +21,12 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from prefect_runs import part_runs
 
 import flows.batch
+import flows.document
 from flows.batch import process_batch
 from flows.workers import load_models
 from models.document import Document, RunSummary
 from models.errors import ErrorCode
 from models.inputs import DocumentInput
-from reportgrid import pipeline
 from reportgrid.discover import discover
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,10 +178,10 @@ def _kill_on(names: tuple[str, ...], marker: Path) -> None:
     """Worker initializer for the tests: the process reading a named file kills itself with SIGKILL,
     once per file when ``marker`` names a folder (a transient loss), else every time.
 
-    The task function reaches workers by value, naming ``reportgrid.pipeline.process_document`` by
-    reference, so replacing it there replaces what the task calls."""
+    The task calls ``flows.document.run_document``, which calls the ``process_document`` its module
+    names: replacing that one in the worker replaces what every task there runs."""
     load_models()
-    real = pipeline.process_document
+    real = flows.document.process_document
 
     def process(source: DocumentInput) -> Document:
         if source.path.name in names:
@@ -192,7 +192,7 @@ def _kill_on(names: tuple[str, ...], marker: Path) -> None:
                 os.kill(os.getpid(), signal.SIGKILL)
         return real(source)
 
-    pipeline.process_document = process
+    flows.document.process_document = process
 
 
 def test_a_lost_worker_is_retried_and_the_others_are_not_harmed(tmp_path: Path) -> None:

@@ -22,6 +22,9 @@ MEDIA_TYPES = {
     ".tif": "image/tiff",
     ".tiff": "image/tiff",
 }
+# An A3 page scanned at 600 dpi is 70 million pixels; a 100-million-pixel page is 300 MB as BGR and the
+# scan steps keep a few such copies, well inside the default 3 GB per-document memory limit.
+MAX_PIXELS = 100_000_000
 
 
 def _as_bgr(frame: Image.Image) -> np.ndarray:
@@ -41,11 +44,23 @@ def _as_bgr(frame: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(rgb[:, :, ::-1])
 
 
+def _within_limit(frame: Image.Image, path: Path) -> Image.Image:
+    """The frame, refused from its header alone when decoding it would take too much memory."""
+    width, height = frame.size
+    if width * height > MAX_PIXELS:
+        raise ExtractionError(
+            ErrorCode.IMAGE_TOO_LARGE,
+            f"{path.name} is {width} x {height} pixels, more than the {MAX_PIXELS // 1_000_000} million "
+            "a page may have: not decoded",
+        )
+    return frame
+
+
 def read_image_file(path: Path) -> list[np.ndarray]:
     """Every page (frame) of one image file, as grey or BGR uint8 arrays."""
     try:
         with Image.open(path) as image:
-            pages = [_as_bgr(frame) for frame in ImageSequence.Iterator(image)]
+            pages = [_as_bgr(_within_limit(frame, path)) for frame in ImageSequence.Iterator(image)]
     except Image.DecompressionBombError as exc:
         raise ExtractionError(
             ErrorCode.IMAGE_TOO_LARGE, f"{path.name} is too large to decode: {exc}"

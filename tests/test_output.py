@@ -112,3 +112,16 @@ def test_run_summary_counts_every_status(tmp_path: Path) -> None:
     path = output.write_summary(summary, tmp_path)
     assert path.name == "run-summary.json"
     assert json.loads(path.read_text(encoding="utf-8"))["documents"][1]["source"] == "in/b.txt"
+
+
+def test_names_too_long_for_the_file_system_are_shortened_with_a_hash(tmp_path: Path) -> None:
+    """A 243-byte stem: its JSON (and temporary file) must still fit in 255 bytes, distinct per input."""
+    stems = ["湖山乡人民政府" * 11 + "年度报告", "湖山乡人民政府" * 11 + "年度报表"]
+    names = output.output_names([tmp_path / f"{stem}.txt" for stem in stems])
+    assert len(set(names)) == 2
+    for name in names:
+        assert len(name.encode()) <= 255 - len(".review.html")
+        assert name.startswith("湖山乡人民政府") and name.endswith(".json")
+        output.write_atomic(tmp_path / name, "{}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+    assert names == output.output_names([tmp_path / f"{stem}.txt" for stem in stems])

@@ -256,9 +256,11 @@ def _require_prefect() -> None:
     Without the check a dead port ends in a traceback and an address that drops packets hangs for
     minutes. With no URL set, Prefect starts its own temporary server, so there is nothing to check.
     """
-    from prefect.settings import get_current_settings
+    url = os.environ.get("PREFECT_API_URL")
+    if url is None:  # a Prefect profile may set it; importing Prefect costs seconds, so only then
+        from prefect.settings import get_current_settings
 
-    url = get_current_settings().api.url
+        url = get_current_settings().api.url
     if not url:
         return
     try:

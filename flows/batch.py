@@ -46,6 +46,7 @@ from flows.workers import task_runner, worker_lost
 from models.document import DocumentSummary, RunSummary, SkippedFile
 from models.errors import DocumentError, ErrorCode
 from models.inputs import DocumentInput
+from reportgrid.limits import DEFAULT_LIMITS, Limits
 from reportgrid.output import (
     SUMMARY_NAME,
     failed_document,
@@ -77,25 +78,27 @@ class Job:
 
 
 @task(task_run_name="{name}", cache_policy=NO_CACHE)
-def process_one(source: DocumentInput, out_dir: Path, name: str) -> Outcome:
+def process_one(source: DocumentInput, out_dir: Path, name: str, limits: Limits) -> Outcome:
     """Read, reconcile and write one document; the pipeline turns bad input into a failed document."""
-    return run_document(source, out_dir, name)
+    return run_document(source, out_dir, name, limits)
 
 
 @flow(name="reportgrid-part", flow_run_name="{title}")
-def process_part(jobs: list[Job], out_dir: Path, title: str) -> list[Outcome | str]:
+def process_part(jobs: list[Job], out_dir: Path, title: str, limits: Limits) -> list[Outcome | str]:
     """Submit every job; return each one's outcome, or why its worker was lost.
 
     The batch's ``on_document`` is called in the flow's thread with each finished document's summary.
     """
-    return _submit_all(jobs, out_dir)
+    return _submit_all(jobs, out_dir, limits)
 
 
-def _submit_all(jobs: list[Job], out_dir: Path) -> list[Outcome | str]:
+def _submit_all(jobs: list[Job], out_dir: Path, limits: Limits) -> list[Outcome | str]:
     """The part flow's body. It lives outside the flow function: Prefect sends the flow function with
     every task to the workers, by value, with the globals it names (this one goes by reference)."""
     on_document = _ON_DOCUMENT.get()
-    futures = {process_one.submit(job.source, out_dir, job.name): index for index, job in enumerate(jobs)}
+    futures = {
+        process_one.submit(job.source, out_dir, job.name, limits): index for index, job in enumerate(jobs)
+    }
     outcomes: list[Outcome | str] = [""] * len(jobs)
     for future in as_completed(list(futures)):
         index = futures[future]
@@ -130,12 +133,14 @@ def process_batch(
     on_document: DocumentCallback | None = None,
     runner: TaskRunner | None = None,
     skipped: Sequence[SkippedFile] = (),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> RunSummary:
     """Process every input not already done, write ``run-summary.json`` and the operator artifacts.
 
     ``runner`` replaces the task runner ``workers`` and ``cluster`` describe. ``on_document`` is called
     in the flow's thread with each document's summary as it finishes or is skipped (the CLI's progress
-    bar uses it). ``skipped`` lists the files found that are not documents, for the summary.
+    bar uses it). ``skipped`` lists the files found that are not documents, for the summary; ``limits``
+    bound each document's time and memory (``reportgrid.limits``).
     """
     started = now()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -149,14 +154,14 @@ def process_batch(
             if outcome is not None:
                 on_document(outcome.summary)
     todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
-    chosen = runner or task_runner(workers, cluster)
+    chosen = runner or task_runner(workers, cluster, limits)
     archive = archive_name(inputs)
     parts = [todo[start : start + max(1, batch_size)] for start in range(0, len(todo), max(1, batch_size))]
     listening = _ON_DOCUMENT.set(on_document)
     try:
         for number, part in enumerate(parts, start=1):
             title = f"{archive} part {number} of {len(parts)}" if len(parts) > 1 else archive
-            done = _run_part([jobs[index] for index in part], out_dir, title, chosen, on_document)
+            done = _run_part([jobs[index] for index in part], out_dir, title, chosen, limits, on_document)
             for index, outcome in zip(part, done, strict=True):
                 outcomes[index] = outcome
             finished = [outcome.summary for outcome in outcomes if outcome is not None]
@@ -204,7 +209,12 @@ def _kept(job: Job, out_dir: Path) -> Outcome | None:
 
 
 def _run_part(
-    jobs: list[Job], out_dir: Path, title: str, runner: TaskRunner, on_document: DocumentCallback | None
+    jobs: list[Job],
+    out_dir: Path,
+    title: str,
+    runner: TaskRunner,
+    limits: Limits,
+    on_document: DocumentCallback | None,
 ) -> list[Outcome]:
     """One part in its own flow run; documents whose worker was lost go again in fresh flow runs."""
     outcomes: list[Outcome | str] = [""] * len(jobs)
@@ -215,7 +225,7 @@ def _run_part(
         name = title if not attempt else f"{title} retry {attempt}"
         part = process_part.with_options(task_runner=runner.duplicate())
         for index, outcome in zip(
-            pending, part([jobs[index] for index in pending], out_dir, name), strict=True
+            pending, part([jobs[index] for index in pending], out_dir, name, limits), strict=True
         ):
             outcomes[index] = outcome
         pending = [index for index in pending if isinstance(outcomes[index], str)]

@@ -13,13 +13,14 @@ from flows.artifacts import Outcome, review_notes
 from models.document import Document
 from models.errors import DocumentError, ErrorCode
 from models.inputs import DocumentInput
+from reportgrid.limits import Limits, process_limited
 from reportgrid.output import failed_document, summarize, write_document
-from reportgrid.pipeline import process_document
 
 
-def run_document(source: DocumentInput, out_dir: Path, name: str) -> Outcome:
-    """Read, reconcile and write one document; bad input and an unwritable output are coded failures."""
-    return write_outcome(process_document(source), out_dir, name)
+def run_document(source: DocumentInput, out_dir: Path, name: str, limits: Limits) -> Outcome:
+    """Read, reconcile and write one document within ``limits``; bad input, a limit exceeded and an
+    unwritable output are coded failures."""
+    return write_outcome(process_limited(source, limits), out_dir, name)
 
 
 def write_outcome(document: Document, out_dir: Path, name: str) -> Outcome:

@@ -16,6 +16,7 @@ from flows.artifacts import Outcome
 from flows.document import crashed, run_document
 from models.document import DocumentSummary, RunSummary, SkippedFile
 from models.inputs import DocumentInput
+from reportgrid.limits import DEFAULT_LIMITS, Limits
 from reportgrid.output import now, output_names, run_summary, write_summary
 
 
@@ -25,6 +26,7 @@ def process_batch_locally(
     concurrency: int = 4,
     on_document: Callable[[DocumentSummary], None] | None = None,
     skipped: Sequence[SkippedFile] = (),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> RunSummary:
     """Process every input and write ``run-summary.json``; return the summary (as ``process_batch``)."""
     started = now()
@@ -33,7 +35,7 @@ def process_batch_locally(
     outcomes: dict[int, Outcome] = {}
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         futures: dict[Future[Outcome], int] = {
-            pool.submit(run_document, unit, out_dir, name): index
+            pool.submit(run_document, unit, out_dir, name, limits): index
             for index, (unit, name) in enumerate(zip(inputs, names, strict=True))
         }
         for future in as_completed(futures):

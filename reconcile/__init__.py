@@ -84,6 +84,9 @@ def reconcile_document(observations: Observations, source: SourceInfo) -> Docume
             message = f"table {evidence.table.title} not found in the source"
             checks.append(structure_problem(evidence.table.id, "table_missing", message))
             continue
+        if evidence.repeats:
+            message = f"table {evidence.table.title} appears more than once; only the first copy is read"
+            checks.append(structure_problem(evidence.table.id, "table_repeated", message))
         decision = solve_table(evidence)
         rules = rule_checks(decision)
         table, table_checks = build_table(evidence, decision, rules)

@@ -50,6 +50,8 @@ class TableEvidence:
     orphans: list[Token] = field(default_factory=list)
     header_hits: int = 0
     anchored: bool = False
+    repeats: int = 0
+    """Copies of the table after the first (its title again after its rows): not read."""
 
     @property
     def score(self) -> float:

@@ -29,6 +29,11 @@ class _Fitter:
         self.pending = ""
         self.header_cores = {core(label) for label in table.column_labels}
         self.unlabelled = next((row for row in self.rows if not row.path), None)
+        self.copy_may_start = False
+        """The table's title came again after its rows: values for a row already read now start a
+        copy of the table (a report bound twice), which is counted and not read. Merged, 25 copies
+        made rows of 25 times their cells and a solve of minutes. Values for new rows make it a
+        continuation (续表), read as usual."""
 
     def is_own_anchor(self, text: str) -> bool:
         return any(contains_phrase(text, anchor) for anchor in self.table.anchors)
@@ -95,8 +100,17 @@ class _Fitter:
         return False
 
     def target(self, values: list[Reading]) -> RowEvidence | None:
-        """The evidence of the row these values belong to; None (and orphans noted) when no row."""
+        """The evidence of the row these values belong to; None (and orphans noted) when no row, or
+        when the values belong to a copy of the table."""
+        if self.evidence.repeats:
+            return None
         row = self.current or self.unlabelled
+        if row is not None and self.copy_may_start and any(r.token.text.strip() for r in values):
+            if row.key in self.evidence.rows and self.evidence.rows[row.key].readings:
+                self.evidence.repeats += 1
+                self.current = None
+                return None
+            self.copy_may_start = False
         if row is None:
             self.evidence.orphans.extend(r.token for r in values if r.parsed.kind != "blank")
             return None
@@ -112,6 +126,8 @@ class _Fitter:
     def take_unlabelled_grid_row(self, index: int | None, cells: list[Token]) -> bool:
         """A grid row whose label was not recognised: placed by its neighbours (True), else its values
         orphaned."""
+        if self.evidence.repeats:
+            return False
         row = self.rows[index] if index is not None and 0 <= index < len(self.rows) else None
         if row is None or not row.path or row.key in self.evidence.rows:
             self.evidence.orphans.extend(cell for cell in cells if cell.text.strip())
@@ -194,6 +210,7 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
         if fitter.is_own_anchor(text):
             active = True
             fitter.evidence.anchored = True
+            fitter.copy_may_start = bool(fitter.evidence.rows)
         elif fitter.is_other_anchor(text) or (active and _is_mark(text, foreign)):
             active = False
             fitter.current = None

@@ -21,6 +21,7 @@ from models.document import Document, DocumentSummary, RunSummary
 from models.errors import ErrorCode
 from models.template import builtin_templates
 from reportgrid.discover import DiscoveryError, discover, skipped_files
+from reportgrid.limits import DEFAULT_MEMORY_BYTES, DEFAULT_SECONDS, Limits
 from reportgrid.output import SUMMARY_NAME, summary_written
 from reportgrid.review_page import write_review
 from reportgrid.schema import schema_text
@@ -63,6 +64,12 @@ def run(
     no_server: Annotated[
         bool, typer.Option("--no-server", help="Run without Prefect (no flow run, same JSON).")
     ] = False,
+    time_limit: Annotated[
+        float, typer.Option(min=0, help="Seconds one document may take (0: no limit).")
+    ] = DEFAULT_SECONDS,
+    memory_limit: Annotated[
+        float, typer.Option(min=0, help="GB of memory one document may use (0: no limit).")
+    ] = DEFAULT_MEMORY_BYTES / 2**30,
 ) -> None:
     """Process every document under PATHS; one JSON per document in OUT, and OUT/run-summary.json.
 
@@ -104,9 +111,17 @@ def run(
         def finished(line: DocumentSummary) -> None:
             progress.update(bar, advance=1, description=f"{Path(line.source).name}: {line.status}")
 
+        limits = Limits(
+            seconds=time_limit or None, memory_bytes=int(memory_limit * 2**30) if memory_limit else None
+        )
         if no_server:
             summary = process(
-                inputs, out, concurrency=workers or os.cpu_count() or 1, on_document=finished, skipped=skipped
+                inputs,
+                out,
+                concurrency=workers or os.cpu_count() or 1,
+                on_document=finished,
+                skipped=skipped,
+                limits=limits,
             )
         else:
             summary = process(
@@ -118,6 +133,7 @@ def run(
                 force=force,
                 on_document=finished,
                 skipped=skipped,
+                limits=limits,
             )
     console.print(_status_table(summary))
     _report_run(summary, out)
@@ -277,9 +293,11 @@ def _require_prefect() -> None:
     Without the check a dead port ends in a traceback and an address that drops packets hangs for
     minutes. With no URL set, Prefect starts its own temporary server, so there is nothing to check.
     """
-    from prefect.settings import get_current_settings
+    url = os.environ.get("PREFECT_API_URL")
+    if url is None:  # a Prefect profile may set it; importing Prefect costs seconds, so only then
+        from prefect.settings import get_current_settings
 
-    url = get_current_settings().api.url
+        url = get_current_settings().api.url
     if not url:
         return
     try:

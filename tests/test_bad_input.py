@@ -73,3 +73,20 @@ def test_an_unsupported_file_type_fails_with_a_clear_error(tmp_path: Path) -> No
     assert document.status == "failed"
     assert document.error is not None and document.error.code == ErrorCode.UNSUPPORTED_TYPE
     assert "report.docx: unsupported file type" in document.error.message
+
+
+def test_a_report_bound_twice_reads_the_first_copy_and_says_so(tmp_path: Path) -> None:
+    """Twice the same tables: the first copy is read, each table says it is repeated (needs_review); the
+    copies are not merged into rows of twice their cells (which took minutes to solve)."""
+    once = process_document(_write(tmp_path, "once.txt", HUSHAN))
+    twice = _run(tmp_path, "twice.txt", HUSHAN + HUSHAN)
+    assert twice.status == "needs_review"
+    repeated = [c.table for c in twice.checks if c.name == "table_repeated"]
+    assert repeated == ["二", "三", "四"]
+    assert [t.model_dump() for t in twice.tables] == [t.model_dump() for t in once.tables]
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path

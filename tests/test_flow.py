@@ -14,12 +14,13 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRun
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect_runs import part_runs
 
-import flows.document
+import reportgrid.limits
 from flows.batch import process_batch
 from models.document import Document, DocumentSummary, RunSummary
 from models.errors import ErrorCode
 from models.inputs import DocumentInput
 from reportgrid.discover import discover
+from reportgrid.limits import NO_LIMITS
 
 REAL = Path(__file__).resolve().parent.parent / "samplegen" / "real"
 
@@ -125,18 +126,22 @@ def test_artifacts_summarise_the_run_and_what_needs_review(batch: Batch) -> None
 
 
 def test_a_crashing_task_becomes_a_failed_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_process = flows.document.process_document
+    real_process = reportgrid.limits.process_document
 
     def crash_on_boom(source: DocumentInput) -> Document:
         if source.path.name == "boom.txt":
             raise RuntimeError("simulated crash")
         return real_process(source)
 
-    monkeypatch.setattr(flows.document, "process_document", crash_on_boom)
+    monkeypatch.setattr(reportgrid.limits, "process_document", crash_on_boom)
     folder = _inputs(tmp_path / "in")
     shutil.copy(folder / "hushan-2020.txt", folder / "boom.txt")
     state = process_batch(
-        discover([folder]), tmp_path / "out", runner=ThreadPoolTaskRunner(max_workers=1), return_state=True
+        discover([folder]),
+        tmp_path / "out",
+        runner=ThreadPoolTaskRunner(max_workers=1),
+        limits=NO_LIMITS,
+        return_state=True,
     )
     summary = state.result()
     boom = _load(tmp_path / "out", "boom.json")

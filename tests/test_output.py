@@ -152,3 +152,16 @@ def test_a_json_is_kept_only_when_complete_and_of_this_input_and_version(tmp_pat
     assert output.kept_document(output.write_document(lost, tmp_path, "a.json"), digest) is None
     bad = lost.model_copy(update={"error": DocumentError(code=ErrorCode.NOT_TEXT, message="binary")})
     assert output.kept_document(output.write_document(bad, tmp_path, "a.json"), digest) == bad
+
+
+def test_names_too_long_for_the_file_system_are_shortened_with_a_hash(tmp_path: Path) -> None:
+    """A 243-byte stem: its JSON (and temporary file) must still fit in 255 bytes, distinct per input."""
+    stems = ["湖山乡人民政府" * 11 + "年度报告", "湖山乡人民政府" * 11 + "年度报表"]
+    names = output.output_names([tmp_path / f"{stem}.txt" for stem in stems])
+    assert len(set(names)) == 2
+    for name in names:
+        assert len(name.encode()) <= 255 - len(".review.html")
+        assert name.startswith("湖山乡人民政府") and name.endswith(".json")
+        output.write_atomic(tmp_path / name, "{}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+    assert names == output.output_names([tmp_path / f"{stem}.txt" for stem in stems])

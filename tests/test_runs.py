@@ -28,6 +28,7 @@ from models.document import Document, RunSummary
 from models.errors import ErrorCode
 from models.inputs import DocumentInput
 from reportgrid.discover import discover
+from reportgrid.limits import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "samplegen" / "real"
@@ -178,21 +179,21 @@ def _kill_on(names: tuple[str, ...], marker: Path) -> None:
     """Worker initializer for the tests: the process reading a named file kills itself with SIGKILL,
     once per file when ``marker`` names a folder (a transient loss), else every time.
 
-    The task calls ``flows.document.run_document``, which calls the ``process_document`` its module
+    The task calls ``flows.document.run_document``, which calls the ``process_limited`` its module
     names: replacing that one in the worker replaces what every task there runs."""
     load_models()
-    real = flows.document.process_document
+    real = flows.document.process_limited
 
-    def process(source: DocumentInput) -> Document:
+    def process(source: DocumentInput, limits: Limits) -> Document:
         if source.path.name in names:
             seen = marker / source.path.name
             if not marker.is_dir() or not seen.exists():
                 if marker.is_dir():
                     seen.touch()
                 os.kill(os.getpid(), signal.SIGKILL)
-        return real(source)
+        return real(source, limits)
 
-    flows.document.process_document = process
+    flows.document.process_limited = process
 
 
 def test_a_lost_worker_is_retried_and_the_others_are_not_harmed(tmp_path: Path) -> None:
@@ -236,19 +237,27 @@ def test_a_document_that_always_kills_its_worker_fails_as_worker_lost(
 
 
 def test_a_dask_cluster_of_two_worker_processes_gives_the_serial_results(tmp_path: Path) -> None:
+    import dask
     from distributed import Client, LocalCluster
 
     inputs = _archive(tmp_path / "in")
     shutil.copy(SAMPLES / "scan-2019-table3.jpg", inputs / "scan-2019-table3.jpg")
     process_batch(discover([inputs]), tmp_path / "serial", runner=ThreadPoolTaskRunner(max_workers=1))
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, preload=["flows.workers"]
-    ) as cluster:
+    # reportgrid.limits runs each document in a child process, which daemonic Dask workers may not have.
+    with (
+        dask.config.set({"distributed.worker.daemon": False}),
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            preload=["flows.workers"],
+        ) as cluster,
+    ):
         summary = process_batch(discover([inputs]), tmp_path / "dask", cluster=cluster.scheduler_address)
         with Client(cluster) as client:
-            engines = client.run(
-                lambda: __import__("extractors.scan.ocr").scan.ocr.get_engine.cache_info().currsize
-            )
+            warm = client.run(lambda: [w.warm for w in __import__("reportgrid.limits").limits._POOL.idle])
     assert summary.complete and len(summary.documents) == 6
     assert _content(tmp_path / "dask") == _content(tmp_path / "serial")
-    assert sorted(engines.values()) == [1, 1]  # each worker loaded the OCR models once
+    # each Dask worker has one child process for its documents, which loaded the OCR models as it started
+    assert list(warm.values()) == [[True], [True]]

@@ -16,7 +16,8 @@ finally once more over the last output folder, where every document is skipped. 
   where ``seconds`` is each document's own ``process_document`` time (so it holds Prefect's task runs,
   worker start-up and model loading, the JSON writes and the skip check), also as a share of the mean
   processing time;
-- peak RSS per worker: the largest resident set each worker process reached (sampled every 0.2 s).
+- peak RSS per worker: the largest resident set each worker process reached together with the child
+  process its documents run in under the per-document limits (sampled every 0.2 s).
 
 Targets (issue 14): 2 workers ≥ 1.7× the throughput of 1; overhead < 5 % of the processing time; a
 fully skipped rerun of 200 documents in < 10 s.
@@ -91,7 +92,8 @@ def generate(folder: Path, count: int, seed: int) -> Counter[str]:
 
 
 class WorkerMemory:
-    """Peak RSS of each worker process of this process's pools, sampled in a thread."""
+    """Peak RSS of each worker process of this process's pools, with the child process its documents
+    run in (``reportgrid.limits``), sampled in a thread."""
 
     def __init__(self) -> None:
         self.peaks: dict[int, int] = {}
@@ -109,11 +111,13 @@ class WorkerMemory:
     def _sample(self) -> None:
         me = psutil.Process()
         while not self._stop.wait(0.2):
-            for child in me.children(recursive=True):
+            for child in me.children():
                 try:
                     if "multiprocessing.spawn" not in " ".join(child.cmdline()):
                         continue
-                    rss = child.memory_info().rss
+                    rss = child.memory_info().rss + sum(
+                        grandchild.memory_info().rss for grandchild in child.children(recursive=True)
+                    )
                 except psutil.Error:
                     continue
                 self.peaks[child.pid] = max(self.peaks.get(child.pid, 0), rss)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 from models.errors import DocumentError, ErrorCode
@@ -56,24 +57,34 @@ _PDF_EXTRACTOR = _EXTRACTORS[".pdf"]
 _TEXT_EXTRACTORS = frozenset(_EXTRACTORS[suffix] for suffix in (".txt", ".html"))
 
 
-PAGE_FOLDER_EXTRACTOR = "extractors.scan:extract_images"
-"""A folder is one document made of page images (name_p1.png, name_p2.png …)."""
+PAGES_EXTRACTOR = "extractors.scan:extract_images"
+"""A document given as its page images, in order, is a scan."""
 
 
-def extract(path: Path) -> Observations:
-    """Read one document with the extractor for its kind; raise ExtractionError when it cannot."""
+def extract(path: Path, pages: Sequence[Path] = ()) -> Observations:
+    """Read one document with the extractor for its kind; raise ExtractionError when it cannot.
+
+    ``pages``, when given, are the document's page images in order (discovery decided them).
+    """
+    if pages:
+        for page in pages:
+            _head(page)
+        module_name, _, function_name = PAGES_EXTRACTOR.partition(":")
+        return getattr(importlib.import_module(module_name), function_name)(path, pages=pages)
     try:
         is_dir = stat.S_ISDIR(path.stat().st_mode)
     except OSError as exc:
         raise ExtractionError(
             ErrorCode.UNREADABLE, f"{path.name} cannot be read: {exc.strerror or exc}"
         ) from exc
-    target = PAGE_FOLDER_EXTRACTOR if is_dir else _EXTRACTORS.get(path.suffix.lower())
+    if is_dir:
+        raise ExtractionError(ErrorCode.UNSUPPORTED_TYPE, f"{path.name}/ is a folder, not a document")
+    target = _EXTRACTORS.get(path.suffix.lower())
     if target is None:
         raise ExtractionError(
             ErrorCode.UNSUPPORTED_TYPE, f"{path.name}: unsupported file type {path.suffix or '(none)'!r}"
         )
-    if not is_dir and _head(path).startswith(b"%PDF-") and target in _TEXT_EXTRACTORS:
+    if _head(path).startswith(b"%PDF-") and target in _TEXT_EXTRACTORS:
         target = _PDF_EXTRACTOR  # a PDF saved under a web page's name: read what it is
     module_name, _, function_name = target.partition(":")
     try:

@@ -12,14 +12,15 @@ from pathlib import Path
 from flows.artifacts import Outcome, review_notes
 from models.document import Document
 from models.errors import DocumentError, ErrorCode
+from models.inputs import DocumentInput
 from reportgrid.limits import Limits, process_limited
 from reportgrid.output import failed_document, summarize, write_document
 
 
-def run_document(path: Path, out_dir: Path, name: str, limits: Limits) -> Outcome:
+def run_document(source: DocumentInput, out_dir: Path, name: str, limits: Limits) -> Outcome:
     """Read, reconcile and write one document within ``limits``; bad input, a limit exceeded and an
     unwritable output are coded failures."""
-    return write_outcome(process_limited(path, limits), out_dir, name)
+    return write_outcome(process_limited(source, limits), out_dir, name)
 
 
 def write_outcome(document: Document, out_dir: Path, name: str) -> Outcome:
@@ -38,9 +39,9 @@ def write_outcome(document: Document, out_dir: Path, name: str) -> Outcome:
     return Outcome(summarize(document, written), review_notes(document))
 
 
-def crashed(path: Path, out_dir: Path, name: str, error: object) -> Outcome:
+def crashed(source: DocumentInput, out_dir: Path, name: str, error: object) -> Outcome:
     """A failed document for an input whose job raised, so every input still gets its JSON."""
-    message = f"{path.name}: processing crashed: {type(error).__name__}: {error}"
+    message = f"{source.path.name}: processing crashed: {type(error).__name__}: {error}"
     return write_outcome(
-        failed_document(path, DocumentError(code=ErrorCode.INTERNAL, message=message)), out_dir, name
+        failed_document(source, DocumentError(code=ErrorCode.INTERNAL, message=message)), out_dir, name
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 from flows.artifacts import Outcome
 from flows.document import crashed, run_document
 from models.document import DocumentSummary, RunSummary, SkippedFile
-from reportgrid.discover import DocumentInput
+from models.inputs import DocumentInput
 from reportgrid.limits import DEFAULT_LIMITS, Limits
 from reportgrid.output import now, output_names, run_summary, write_summary
 
@@ -35,16 +35,14 @@ def process_batch_locally(
     outcomes: dict[int, Outcome] = {}
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         futures: dict[Future[Outcome], int] = {
-            pool.submit(run_document, unit.path, out_dir, name, limits): index
+            pool.submit(run_document, unit, out_dir, name, limits): index
             for index, (unit, name) in enumerate(zip(inputs, names, strict=True))
         }
         for future in as_completed(futures):
             index = futures[future]
             error = future.exception()
             result = (
-                future.result()
-                if error is None
-                else crashed(inputs[index].path, out_dir, names[index], error)
+                future.result() if error is None else crashed(inputs[index], out_dir, names[index], error)
             )
             outcomes[index] = result
             if on_document is not None:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, WithJsonSchema
 
 from models.errors import DocumentError
 from models.observation import BBox
+from models.version import PIPELINE_VERSION
 
 SCHEMA_VERSION = "1.1"
 
@@ -100,6 +101,8 @@ class Check(BaseModel):
 
 class Document(BaseModel):
     schema_version: str = SCHEMA_VERSION
+    pipeline_version: str = Field(default_factory=lambda: PIPELINE_VERSION)
+    """The reportgrid code that wrote it (``models.version``); a rerun redoes other versions."""
     source: SourceInfo
     status: Status
     error: DocumentError | None = None
@@ -120,6 +123,8 @@ class DocumentSummary(BaseModel):
     cells_needing_review: int
     failed_rules: int
     seconds: float
+    skipped: bool = False
+    """True when this run kept the JSON an earlier run wrote (same input, same pipeline version)."""
 
 
 class SkippedFile(BaseModel):
@@ -132,9 +137,13 @@ class SkippedFile(BaseModel):
 class RunSummary(BaseModel):
     schema_version: str = SCHEMA_VERSION
     started: str
-    finished: str
+    finished: str | None
+    """None while the run is going on, or when it was killed before it ended."""
+    complete: bool
+    """True only once every document of the run has its JSON."""
     documents: list[DocumentSummary]
     counts: dict[str, int]
+    """Documents per status, and ``skipped``: how many of them an earlier run had already done."""
     errors: dict[str, int] = Field(default_factory=dict)
     """Failed documents per error code (only codes that occurred)."""
     duplicates: list[list[str]] = Field(default_factory=list)

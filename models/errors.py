@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     LIMIT_TIME = "limit_time"
     LIMIT_MEMORY = "limit_memory"
     OUTPUT_UNWRITABLE = "output_unwritable"
+    WORKER_LOST = "worker_lost"
     INTERNAL = "internal"
 
 
@@ -87,6 +88,10 @@ ERROR_CODES: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.OUTPUT_UNWRITABLE: (
         "the document's JSON could not be written (permission, read-only or full disk)",
         "free space or fix the output folder, then run the document again",
+    ),
+    ErrorCode.WORKER_LOST: (
+        "the process reading the document died each time it was tried (killed, out of memory, machine lost)",
+        "run it again (reruns redo it); if it is always the same document, run it alone and report it",
     ),
     ErrorCode.INTERNAL: (
         "a bug in reportgrid: processing crashed",

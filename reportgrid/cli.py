@@ -47,7 +47,20 @@ PREFECT_CHECK_SECONDS = 10.0
 def run(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursed) of documents.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the JSON files and run-summary.json.")],
-    concurrency: Annotated[int, typer.Option(min=1, help="Documents processed at the same time.")] = 4,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes, each with its own OCR models (default: the cores)."),
+    ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(help="Run on the Dask cluster whose scheduler is at this address (tcp://HOST:8786)."),
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Documents per Prefect flow run; larger archives run in parts.")
+    ] = 500,
+    force: Annotated[
+        bool, typer.Option("--force", help="Redo every document, also those an earlier run finished.")
+    ] = False,
     no_server: Annotated[
         bool, typer.Option("--no-server", help="Run without Prefect (no flow run, same JSON).")
     ] = False,
@@ -58,11 +71,17 @@ def run(
         float, typer.Option(min=0, help="GB of memory one document may use (0: no limit).")
     ] = DEFAULT_MEMORY_BYTES / 2**30,
 ) -> None:
-    """Process every document under PATHS in one Prefect flow run; one JSON per document in OUT.
+    """Process every document under PATHS; one JSON per document in OUT, and OUT/run-summary.json.
 
-    Exits 0 when the run completed, even if documents failed or need review (see their status); 1 when
-    some JSON could not be written; 2 on a usage error; 3 when the Prefect API does not answer.
+    Documents whose JSON an earlier run wrote from the same input with the same pipeline version are
+    skipped (unless --force). Exits 0 when the run completed, even if documents failed or need review
+    (see their status); 1 when some JSON could not be written; 2 on a usage error; 3 when the Prefect
+    API does not answer.
     """
+    if workers is not None and cluster is not None:
+        _usage_error("--workers and --cluster exclude each other: a cluster has its own workers")
+    if no_server and cluster is not None:
+        _usage_error("--cluster needs Prefect: it cannot run with --no-server")
     try:
         inputs = discover(paths)
     except (DiscoveryError, OSError) as exc:
@@ -95,9 +114,27 @@ def run(
         limits = Limits(
             seconds=time_limit or None, memory_bytes=int(memory_limit * 2**30) if memory_limit else None
         )
-        summary = process(
-            inputs, out, concurrency=concurrency, on_document=finished, skipped=skipped, limits=limits
-        )
+        if no_server:
+            summary = process(
+                inputs,
+                out,
+                concurrency=workers or os.cpu_count() or 1,
+                on_document=finished,
+                skipped=skipped,
+                limits=limits,
+            )
+        else:
+            summary = process(
+                inputs,
+                out,
+                workers=workers,
+                cluster=cluster,
+                batch_size=batch_size,
+                force=force,
+                on_document=finished,
+                skipped=skipped,
+                limits=limits,
+            )
     console.print(_status_table(summary))
     _report_run(summary, out)
     unwritten = summary.errors.get(ErrorCode.OUTPUT_UNWRITABLE.value, 0)
@@ -256,9 +293,11 @@ def _require_prefect() -> None:
     Without the check a dead port ends in a traceback and an address that drops packets hangs for
     minutes. With no URL set, Prefect starts its own temporary server, so there is nothing to check.
     """
-    from prefect.settings import get_current_settings
+    url = os.environ.get("PREFECT_API_URL")
+    if url is None:  # a Prefect profile may set it; importing Prefect costs seconds, so only then
+        from prefect.settings import get_current_settings
 
-    url = get_current_settings().api.url
+        url = get_current_settings().api.url
     if not url:
         return
     try:

@@ -1,12 +1,15 @@
-"""Which documents a run covers: command-line paths expanded into one unit per document.
+"""Which documents a run covers: command-line paths expanded into one ``DocumentInput`` per document.
 
 A file is a document when its kind has an extractor (``extractors.base.supported``); anything else found
 in a folder (``*.expected.json``, notes, hidden files) is not an input and is skipped. A file named
 explicitly on the command line is always an input, so an unsupported one gets a failed JSON saying why.
 
-Page images of one scan form one document when they sit in a folder of their own and are named
-``<name>_p1.png``, ``<name>_p2.png`` … (also ``_p01``, ``-p1``, ``_page1``; any image suffix). That
-folder is the unit, with its pages in page-number order (``page_files``).
+Page images named ``<doc>_p1.png``, ``<doc>-p2.png``, ``<doc>_page3.tif`` (any image suffix, ``p01``
+too) are the pages of scan ``<doc>``. In a folder, the pages of each ``<doc>`` form one document with its
+pages in number order, beside the folder's other documents. A folder holding nothing but one scan's
+pages is that document itself (named after the folder). Pages that are not 1, 2, … N without a gap,
+or two images claiming one page, make that document fail alone (``DocumentInput.page_problem``).
+This module is the one place that reads page numbers from file names.
 """
 
 from __future__ import annotations
@@ -14,28 +17,19 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractors.base import IMAGE_SUFFIXES, supported
 from models.document import SkippedFile
+from models.inputs import DocumentInput
 
 _PAGE_NAME = re.compile(r"^(?P<name>.+?)[_-](?:p|page)(?P<number>\d+)$", re.IGNORECASE)
 
+__all__ = ["DiscoveryError", "DocumentInput", "discover", "page_number", "skipped_files"]
+
 
 class DiscoveryError(Exception):
-    """The command-line paths do not describe a set of documents (missing path, ambiguous pages)."""
-
-
-@dataclass(frozen=True)
-class DocumentInput:
-    """One document to process: a file, or a folder holding the page images of one scan.
-
-    ``pages`` lists a page-image folder's images in page order; it is empty for a single file.
-    """
-
-    path: Path
-    pages: tuple[Path, ...] = field(default=())
+    """The command-line paths do not describe a set of documents (a path that does not exist)."""
 
 
 def page_number(path: Path) -> tuple[str, int] | None:
@@ -48,43 +42,23 @@ def page_number(path: Path) -> tuple[str, int] | None:
     return match["name"], int(match["number"])
 
 
-def page_files(folder: Path) -> list[Path]:
-    """The page images of a page-image folder in page order; empty when the folder is not one.
-
-    A folder is a page-image folder when every input file directly in it is a page image and all of
-    them carry the same scan name. Two images claiming one page number raise ``DiscoveryError``.
-    """
-    numbered: list[tuple[str, int, Path]] = []
-    for path in _listing(folder):
-        if path.is_file() and supported(path):
-            found = page_number(path)
-            if found is None:
-                return []
-            numbered.append((found[0].lower(), found[1], path))
-    if len({name for name, _, _ in numbered}) != 1:
-        return []
-    by_number: dict[int, Path] = {}
-    for _, number, path in numbered:
-        if number in by_number:
-            raise DiscoveryError(f"{by_number[number]} and {path} are both page {number} of one scan")
-        by_number[number] = path
-    return [by_number[number] for number in sorted(by_number)]
-
-
 def discover(paths: Iterable[Path]) -> list[DocumentInput]:
-    """Every document under ``paths`` in a stable order: arguments in order; in a folder, its files by
-    name, then its subfolders by name.
+    """Every document under ``paths`` in a stable order: arguments in order; in a folder, its documents
+    by name, then its subfolders by name.
 
     A document reached twice (a file named and also inside a named folder) is listed once.
     """
-    seen: set[Path] = set()
+    seen: set[tuple[Path, tuple[Path, ...]]] = set()
     found: list[DocumentInput] = []
     for path in paths:
         if not os.path.lexists(path):  # a dangling or looping link named is an input: it fails alone
             raise DiscoveryError(f"{path}: no such file or folder")
         units = _walk(path) if path.is_dir() else [DocumentInput(path)]
         for unit in units:
-            key = Path(os.path.realpath(unit.path))  # resolve() raises on a symlink loop
+            key = (
+                Path(os.path.realpath(unit.path)),  # resolve() raises on a symlink loop
+                tuple(Path(os.path.realpath(page)) for page in unit.pages),
+            )
             if key not in seen:
                 seen.add(key)
                 found.append(unit)
@@ -92,32 +66,63 @@ def discover(paths: Iterable[Path]) -> list[DocumentInput]:
 
 
 def _walk(folder: Path) -> list[DocumentInput]:
-    pages = page_files(folder)
-    units = [DocumentInput(folder, tuple(pages))] if pages else []
-    files = [p for p in _listing(folder) if p.is_file() and supported(p)]
-    if not pages:
-        _refuse_scattered_pages(folder, files)
-        units.extend(DocumentInput(p) for p in files)
-    for sub in _listing(folder):
+    entries = _listing(folder)
+    files = [p for p in entries if p.is_file() and supported(p)]
+    units = _documents_in(folder, files)
+    for sub in entries:
         if sub.is_dir() and not sub.is_symlink():
             units.extend(_walk(sub))
     return units
 
 
-def _refuse_scattered_pages(folder: Path, files: list[Path]) -> None:
-    """Pages of one scan mixed with other documents cannot be told apart reliably: say how to fix it."""
-    names: dict[str, list[Path]] = {}
+def _documents_in(folder: Path, files: list[Path]) -> list[DocumentInput]:
+    """A folder's own documents, by name: single files and the page groups of scans."""
+    groups: dict[str, list[tuple[int, Path]]] = {}
+    names: dict[str, str] = {}
+    singles: list[Path] = []
     for path in files:
         found = page_number(path)
-        if found is not None:
-            names.setdefault(found[0].lower(), []).append(path)
-    for group in names.values():
-        if len(group) > 1:
-            listed = ", ".join(p.name for p in group)
-            raise DiscoveryError(
-                f"{folder}: {listed} look like pages of one scan but share the folder with other "
-                "documents; move them into a folder of their own"
-            )
+        if found is None:
+            singles.append(path)
+            continue
+        key = found[0].lower()
+        names.setdefault(key, found[0])
+        groups.setdefault(key, []).append((found[1], path))
+    if len(groups) == 1 and not singles:
+        (members,) = groups.values()
+        if len(members) > 1 or members[0][0] != 1:
+            return [_scan(folder, members)]
+    units = [(path.name.lower(), DocumentInput(path)) for path in singles]
+    for key, members in groups.items():
+        if len(members) == 1 and members[0][0] == 1:
+            units.append((members[0][1].name.lower(), DocumentInput(members[0][1])))
+        else:
+            units.append((key, _scan(folder / names[key], members)))
+    return [unit for _, unit in sorted(units, key=lambda pair: pair[0])]
+
+
+def _scan(path: Path, members: list[tuple[int, Path]]) -> DocumentInput:
+    """One scan from its numbered page images: pages in number order, and what is wrong with them."""
+    ordered = sorted(members, key=lambda member: (member[0], member[1].name))
+    pages = tuple(page for _, page in ordered)
+    numbers = [number for number, _ in ordered]
+    problems: list[str] = []
+    by_number: dict[int, list[str]] = {}
+    for number, page in ordered:
+        by_number.setdefault(number, []).append(page.name)
+    for number, claimants in by_number.items():
+        if len(claimants) > 1:
+            problems.append(f"{' and '.join(claimants)} claim page {number}")
+    missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
+    if missing:
+        listed = ", ".join(map(str, missing))
+        problems.append(f"page{'s' if len(missing) > 1 else ''} {listed} missing")
+    if 0 in by_number:
+        problems.append("page numbers start at 1, not 0")
+    if not problems:
+        return DocumentInput(path, pages)
+    problem = f"the page images of {path.name} do not make one scan: {'; '.join(problems)}"
+    return DocumentInput(path, pages, problem)
 
 
 def _listing(folder: Path) -> list[Path]:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from models.document import Document
 from models.errors import DocumentError, ErrorCode
+from models.inputs import DocumentInput
 from reportgrid.pipeline import failed, process_document
 
 DEFAULT_SECONDS = 300.0
@@ -53,44 +54,48 @@ DEFAULT_LIMITS = Limits()
 NO_LIMITS = Limits(seconds=None, memory_bytes=None)
 
 
-def process_limited(path: Path, limits: Limits) -> Document:
+def process_limited(source: DocumentInput | Path, limits: Limits) -> Document:
     """``process_document`` within the limits; never raises for the document's sake."""
     if not limits.isolated:
-        return process_document(path)
+        return process_document(source)
+    unit = source if isinstance(source, DocumentInput) else DocumentInput(source)
+    path = unit.path
     died = ""
     for _ in range(2):
         worker = _POOL.take()
-        result = worker.run(path, limits)
+        result = worker.run(unit, limits)
         if isinstance(result, Document):
             _POOL.give_back(worker)
             return result
         worker.stop()
         if isinstance(result, DocumentError):
-            return failed(path, result)
+            return failed(unit, result)
         died = result
     return failed(
-        path,
+        unit,
         DocumentError(code=ErrorCode.INTERNAL, message=f"{path.name}: the worker process died twice: {died}"),
     )
 
 
 class _Worker:
-    """One spawned process serving documents: it receives a path and sends back the Document JSON."""
+    """One spawned process serving documents: it receives a DocumentInput and sends back the Document JSON."""
 
     def __init__(self) -> None:
         context = multiprocessing.get_context("spawn")
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child,), daemon=True, name="reportgrid-worker")
+        self.warm = False  # whether it has loaded the OCR models (warm_up)
         self.process.start()
         child.close()
         if not self.connection.poll(READY_SECONDS) or self.connection.recv() != "ready":
             self.stop()
             raise RuntimeError("a reportgrid worker process did not start")
 
-    def run(self, path: Path, limits: Limits) -> Document | DocumentError | str:
+    def run(self, unit: DocumentInput, limits: Limits) -> Document | DocumentError | str:
         """The document; a limit error when it went over a limit; a reason string when the worker died."""
+        path = unit.path
         try:
-            self.connection.send(str(path))
+            self.connection.send(unit)
         except OSError as exc:
             return f"could not send it the document: {exc}"
         started = time.monotonic()
@@ -156,6 +161,19 @@ class _Pool:
 
 _POOL = _Pool()
 atexit.register(_POOL.close)
+_WARM_UP = "warm-up"
+
+
+def warm_up() -> None:
+    """Start a worker and have it load the OCR models, so the first scan this process sends it does not
+    wait for them (a run's worker processes call this once, as they start)."""
+    worker = _POOL.take()
+    worker.connection.send(_WARM_UP)
+    if not worker.connection.poll(READY_SECONDS) or worker.connection.recv() != _WARM_UP:
+        worker.stop()
+        raise RuntimeError("a reportgrid worker process did not load the OCR models")
+    worker.warm = True
+    _POOL.give_back(worker)
 
 
 def _serve(connection: Connection) -> None:
@@ -163,7 +181,13 @@ def _serve(connection: Connection) -> None:
     connection.send("ready")
     while True:
         try:
-            path = connection.recv()
+            unit = connection.recv()
         except (EOFError, OSError):
             return
-        connection.send(process_document(Path(path)).model_dump_json())
+        if unit == _WARM_UP:
+            from extractors.scan.ocr import get_engine
+
+            get_engine()
+            connection.send(_WARM_UP)
+            continue
+        connection.send(process_document(unit).model_dump_json())

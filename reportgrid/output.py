@@ -1,25 +1,38 @@
 """Writing results: one JSON per document and ``run-summary.json``, each written atomically.
 
 A reader (or a crash) never sees a partial file under a final name: the JSON goes to a temporary file
-in the same folder, is flushed to disk, then renamed over the final name in one step.
+in the same folder (``.rg-XXXXXXXX.tmp``), is flushed to disk, then renamed over the final name
+in one step. A run killed mid-write leaves such a temporary file; the next run removes them before it
+starts (``remove_stale_temporaries``). A JSON an earlier run wrote is kept when it is complete and was
+made from the same input bytes by the same pipeline version (``kept_document``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from models.document import Document, DocumentSummary, RunSummary, SkippedFile, Status, to_json
-from models.errors import DocumentError
+from models.errors import DocumentError, ErrorCode
+from models.inputs import DocumentInput
+from models.version import PIPELINE_VERSION
 from reportgrid.pipeline import failed
 
 SUMMARY_NAME = "run-summary.json"
 STATUSES: tuple[Status, ...] = ("valid", "needs_review", "failed")
+SKIPPED = "skipped"
+# write_atomic's temporary names, and the longer ones earlier versions used (.NAME.json.XXXXXXXX.tmp).
+_TEMPORARY = re.compile(r"^\.(rg-|.+\.json\.)[A-Za-z0-9_]+\.tmp$")
+# Failures that say nothing about the input (the task's process was lost, a crash): redone on a rerun.
+_REDONE_ERRORS = frozenset({ErrorCode.WORKER_LOST, ErrorCode.INTERNAL})
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -50,6 +63,35 @@ def _sync_folder(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def remove_stale_temporaries(out_dir: Path) -> list[Path]:
+    """Delete the temporary files a killed run left in ``out_dir``; call before a run writes anything.
+
+    Only names ``write_atomic`` makes are touched. One run at a time may use an output folder.
+    """
+    removed = []
+    for name in os.listdir(out_dir):
+        if _TEMPORARY.match(name):
+            (out_dir / name).unlink(missing_ok=True)
+            removed.append(out_dir / name)
+    return removed
+
+
+def kept_document(path: Path, digest: str) -> Document | None:
+    """The document at ``path`` if a rerun may keep it: a complete JSON of this pipeline version made
+    from input bytes with sha256 ``digest``, and not failed for a reason outside the input."""
+    try:
+        document = Document.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError):
+        return None
+    if "pipeline_version" not in document.model_fields_set:
+        return None  # written before versions were recorded
+    if document.pipeline_version != PIPELINE_VERSION or document.source.sha256 != digest:
+        return None
+    if document.error is not None and document.error.code in _REDONE_ERRORS:
+        return None
+    return document
 
 
 def output_names(paths: Sequence[Path]) -> list[str]:
@@ -115,12 +157,12 @@ def write_document(document: Document, out_dir: Path, name: str) -> Path:
     return path
 
 
-def failed_document(path: Path, error: DocumentError) -> Document:
+def failed_document(source: DocumentInput | Path, error: DocumentError) -> Document:
     """A document for an input that could not be processed at all, carrying the reason."""
-    return failed(path, error)
+    return failed(source, error)
 
 
-def summarize(document: Document, output: Path | None) -> DocumentSummary:
+def summarize(document: Document, output: Path | None, skipped: bool = False) -> DocumentSummary:
     """The run-summary line of one document: its status and what a reviewer has to look at."""
     cells = [cell for table in document.tables for cell in table.cells]
     return DocumentSummary(
@@ -133,12 +175,17 @@ def summarize(document: Document, output: Path | None) -> DocumentSummary:
         cells_needing_review=sum(cell.needs_review for cell in cells),
         failed_rules=sum(check.kind == "rule" and not check.passed for check in document.checks),
         seconds=document.seconds or 0.0,
+        skipped=skipped,
     )
 
 
 def run_summary(
-    documents: Sequence[DocumentSummary], started: datetime, skipped: Sequence[SkippedFile] = ()
+    documents: Sequence[DocumentSummary],
+    started: datetime,
+    skipped: Sequence[SkippedFile] = (),
+    complete: bool = True,
 ) -> RunSummary:
+    """The summary of a run; an incomplete one (written as the run goes) has no ``finished`` time."""
     counts = Counter(doc.status for doc in documents)
     by_digest: defaultdict[str, list[str]] = defaultdict(list)
     for doc in documents:
@@ -147,9 +194,11 @@ def run_summary(
     codes = Counter(doc.error.code.value for doc in documents if doc.error is not None)
     return RunSummary(
         started=started.isoformat(timespec="seconds"),
-        finished=now().isoformat(timespec="seconds"),
+        finished=now().isoformat(timespec="seconds") if complete else None,
+        complete=complete,
         documents=list(documents),
-        counts={status: counts[status] for status in STATUSES},
+        counts={status: counts[status] for status in STATUSES}
+        | {SKIPPED: sum(doc.skipped for doc in documents)},
         errors=dict(sorted(codes.items())),
         duplicates=[sources for sources in by_digest.values() if len(sources) > 1],
         skipped=list(skipped),

@@ -11,8 +11,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from extractors.base import supported
+from models.document import RunSummary
 from models.errors import ErrorCode
+from reportgrid.cli import app
 from reportgrid.pipeline import process_document
 from samplegen.bad_inputs import BadInput, case_names, make_bad_inputs, make_unreadable
 
@@ -81,3 +85,27 @@ def test_a_file_a_user_may_not_read_is_unreadable(hidden: str) -> None:
         shutil.rmtree(folder)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["failed", "unreadable"]
+
+
+def test_every_bad_input_as_one_batch_is_accounted_for(tmp_path: Path) -> None:
+    """The whole set as one run: each input has its line and code in run-summary.json, the two copies of
+    the report are named duplicates, the symlink loop's other half is listed as skipped; exit 0."""
+    cases = make_bad_inputs(tmp_path / "in")
+    named = [str(case.path) for case in cases if not supported(case.path) or case.path.is_symlink()]
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(tmp_path / "in"), *named, "--out", str(out), "--no-server"])
+    assert result.exit_code == 0, result.output
+    summary = RunSummary.model_validate_json((out / "run-summary.json").read_bytes())
+    lines = {Path(line.source).name: line for line in summary.documents}
+    assert sorted(lines) == sorted(case.name for case in cases)
+    for case in cases:
+        line = lines[case.name]
+        assert line.status in case.statuses, (case.name, line.error)
+        assert (line.error.code if line.error else None) == case.code, (case.name, line.error)
+        assert line.output is not None and (out / line.output).is_file()
+    assert not summary.errors.get("internal")
+    copies = next(group for group in summary.duplicates if any(s.endswith("report copy.txt") for s in group))
+    assert any(source.endswith("/report.txt") for source in copies)
+    assert [(Path(s.path).name, s.reason.split(":")[0]) for s in summary.skipped] == [
+        ("loop-b.txt", "cannot be read")
+    ]

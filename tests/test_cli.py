@@ -24,7 +24,7 @@ def cli_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path]:
     (root / "in").mkdir()
     shutil.copy(REAL_DATA / "hushan-2020.txt", root / "in" / "hushan-2020.txt")
     (root / "in" / "garbage.txt").write_bytes(bytes(range(256)) * 16)
-    result = runner.invoke(app, ["run", str(root / "in"), "--out", str(root / "out"), "--concurrency", "2"])
+    result = runner.invoke(app, ["run", str(root / "in"), "--out", str(root / "out"), "--workers", "2"])
     return result, root / "out"
 
 

@@ -1,12 +1,15 @@
-"""Discovery: which files of a folder tree are documents, and page-image folders as one document."""
+"""Discovery: which files of a folder tree are documents, and a scan's page images as one document."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
-from reportgrid.discover import DiscoveryError, DocumentInput, discover, page_files, page_number
+from models.errors import ErrorCode
+from reportgrid.discover import DiscoveryError, DocumentInput, discover, page_number
+from reportgrid.pipeline import process_document
 
 
 def _touch(folder: Path, *names: str) -> None:
@@ -50,31 +53,75 @@ def test_page_names_in_every_accepted_spelling() -> None:
 
 
 def test_a_page_image_folder_is_one_document_in_page_order(tmp_path: Path) -> None:
-    _touch(tmp_path, "top.txt", "scan/r_p10.png", "scan/r_p2.png", "scan/r_p1.png", "scan/r.expected.json")
+    _touch(
+        tmp_path,
+        "top.txt",
+        "scan/r.expected.json",
+        *(f"scan/r_p{n}.png" for n in (10, 2, 1, 9, 3, 8, 4, 7, 5, 6)),
+    )
     found = discover([tmp_path])
     scan = tmp_path / "scan"
     assert found == [
         DocumentInput(tmp_path / "top.txt"),
-        DocumentInput(scan, (scan / "r_p1.png", scan / "r_p2.png", scan / "r_p10.png")),
+        DocumentInput(scan, tuple(scan / f"r_p{n}.png" for n in range(1, 11))),
     ]
 
 
-def test_images_that_are_not_pages_of_one_scan_are_separate_documents(tmp_path: Path) -> None:
+def test_first_pages_of_different_scans_are_separate_documents(tmp_path: Path) -> None:
     _touch(tmp_path, "a_p1.png", "b_p1.png", "photo.jpg")
-    assert page_files(tmp_path) == []
-    assert [unit.path.name for unit in discover([tmp_path])] == ["a_p1.png", "b_p1.png", "photo.jpg"]
+    assert discover([tmp_path]) == [
+        DocumentInput(tmp_path / name) for name in ("a_p1.png", "b_p1.png", "photo.jpg")
+    ]
 
 
-def test_pages_mixed_with_other_documents_are_refused_with_advice(tmp_path: Path) -> None:
-    _touch(tmp_path, "r_p1.png", "r_p2.png", "other.txt")
-    with pytest.raises(DiscoveryError, match="folder of their own"):
-        discover([tmp_path])
+def test_scans_side_by_side_are_grouped_by_name_beside_other_documents(tmp_path: Path) -> None:
+    _touch(tmp_path, "B_p2.png", "A-p1.png", "a-p2.jpg", "B_p1.png", "notes.txt", "A_p10.tif", "B_p3.png")
+    _touch(tmp_path, *(f"A_page{n}.png" for n in range(3, 10)))
+    found = discover([tmp_path])
+    assert [unit.path for unit in found] == [tmp_path / "A", tmp_path / "B", tmp_path / "notes.txt"]
+    a, b, notes = found
+    assert [page.name for page in a.pages] == [
+        "A-p1.png",
+        "a-p2.jpg",
+        *(f"A_page{n}.png" for n in range(3, 10)),
+        "A_p10.tif",
+    ]
+    assert [page.name for page in b.pages] == ["B_p1.png", "B_p2.png", "B_p3.png"]
+    assert a.page_problem is None and b.page_problem is None and notes.pages == ()
 
 
-def test_two_images_for_one_page_are_refused(tmp_path: Path) -> None:
-    _touch(tmp_path, "r_p1.png", "r_p01.jpg")
-    with pytest.raises(DiscoveryError, match="both page 1"):
-        discover([tmp_path])
+def test_a_gap_or_a_duplicate_page_marks_that_document_alone(tmp_path: Path) -> None:
+    _touch(tmp_path, "gap_p1.png", "gap_p2.png", "gap_p4.png", "twice_p1.png", "twice_p01.jpg", "ok.txt")
+    _touch(tmp_path, "late_p2.png", "late_p3.png")
+    gap, late, ok, twice = discover([tmp_path])
+    assert gap.page_problem is not None and "page 3 missing" in gap.page_problem
+    assert late.page_problem is not None and "page 1 missing" in late.page_problem
+    assert (
+        twice.page_problem is not None and "twice_p01.jpg and twice_p1.png claim page 1" in twice.page_problem
+    )
+    assert ok.page_problem is None
+
+
+def test_a_scan_with_a_gap_fails_with_its_code_and_names_the_gap(tmp_path: Path) -> None:
+    for number in (1, 3):
+        Image.new("L", (64, 64), 255).save(tmp_path / f"r_p{number}.png")
+    (unit,) = discover([tmp_path])
+    document = process_document(unit)
+    assert document.status == "failed"
+    assert document.error is not None and document.error.code == ErrorCode.PAGE_SET_INVALID
+    assert "page 2 missing" in document.error.message
+    assert document.source.path == str(tmp_path)
+
+
+def test_page_order_is_decided_once_and_the_pipeline_reads_it(tmp_path: Path) -> None:
+    """The pipeline reads the pages discovery listed, in that order: a reordered list gives another digest."""
+    for number in (1, 2):
+        Image.new("L", (64, 64), 255 - number).save(tmp_path / f"r_p{number}.png")
+    (unit,) = discover([tmp_path])
+    reordered = DocumentInput(unit.path, tuple(reversed(unit.pages)))
+    first, second = process_document(unit), process_document(reordered)
+    assert first.source.sha256 != second.source.sha256
+    assert (first.source.pages, second.source.pages) == (2, 2)
 
 
 def test_a_document_reached_twice_is_listed_once(tmp_path: Path) -> None:

@@ -11,11 +11,14 @@ from typing import NamedTuple
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect_runs import part_runs
 
 import reportgrid.limits
 from flows.batch import process_batch
 from models.document import Document, DocumentSummary, RunSummary
 from models.errors import ErrorCode
+from models.inputs import DocumentInput
 from reportgrid.discover import discover
 from reportgrid.limits import NO_LIMITS
 from samplegen.shared_data import REAL_DATA
@@ -45,7 +48,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     unsupported.write_bytes(b"PK\x03\x04 not a report")
     inputs = discover([_inputs(root / "in"), unsupported])
     seen: list[DocumentSummary] = []
-    state = process_batch(inputs, root / "out", concurrency=2, on_document=seen.append, return_state=True)
+    state = process_batch(inputs, root / "out", workers=2, on_document=seen.append, return_state=True)
     return Batch(root / "out", state.result(), seen, str(state.state_details.flow_run_id))
 
 
@@ -97,7 +100,8 @@ def test_run_summary_lists_every_document_in_input_order(batch: Batch) -> None:
         "hushan-2020.txt",
         "minutes.docx",
     ]
-    assert summary.counts == {"valid": 1, "needs_review": 0, "failed": 3}
+    assert summary.counts == {"valid": 1, "needs_review": 0, "failed": 3, "skipped": 0}
+    assert summary.complete and summary.finished is not None
     assert summary.errors == {"empty_file": 1, "not_text": 1, "unsupported_type": 1}
     hushan = summary.documents[2]
     assert (hushan.output, hushan.cells_needing_review, hushan.failed_rules) == ("hushan-2020.json", 0, 0)
@@ -123,18 +127,26 @@ def test_artifacts_summarise_the_run_and_what_needs_review(batch: Batch) -> None
 def test_a_crashing_task_becomes_a_failed_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real_process = reportgrid.limits.process_document
 
-    def crash_on_boom(path: Path) -> Document:
-        if path.name == "boom.txt":
+    def crash_on_boom(source: DocumentInput) -> Document:
+        if source.path.name == "boom.txt":
             raise RuntimeError("simulated crash")
-        return real_process(path)
+        return real_process(source)
 
     monkeypatch.setattr(reportgrid.limits, "process_document", crash_on_boom)
     folder = _inputs(tmp_path / "in")
     shutil.copy(folder / "hushan-2020.txt", folder / "boom.txt")
-    summary = process_batch(discover([folder]), tmp_path / "out", concurrency=1, limits=NO_LIMITS)
+    state = process_batch(
+        discover([folder]),
+        tmp_path / "out",
+        runner=ThreadPoolTaskRunner(max_workers=1),
+        limits=NO_LIMITS,
+        return_state=True,
+    )
+    summary = state.result()
     boom = _load(tmp_path / "out", "boom.json")
     assert boom.status == "failed"
     assert boom.error is not None and boom.error.code == ErrorCode.INTERNAL
     assert "RuntimeError: simulated crash" in boom.error.message
     assert _load(tmp_path / "out", "hushan-2020.json").status == "valid"
     assert len(summary.documents) == 4
+    assert list(part_runs(state.state_details.flow_run_id)) == ["in"]  # a crash is not retried

@@ -108,7 +108,60 @@ def test_failed_document_for_a_missing_file_names_it(tmp_path: Path) -> None:
 def test_run_summary_counts_every_status(tmp_path: Path) -> None:
     lines = [output.summarize(_document(f"in/{n}.txt", True, True), None) for n in "ab"]
     summary = output.run_summary(lines, output.now())
-    assert summary.counts == {"valid": 0, "needs_review": 2, "failed": 0}
+    assert summary.counts == {"valid": 0, "needs_review": 2, "failed": 0, "skipped": 0}
+    assert summary.complete and summary.finished is not None
     path = output.write_summary(summary, tmp_path)
     assert path.name == "run-summary.json"
     assert json.loads(path.read_text(encoding="utf-8"))["documents"][1]["source"] == "in/b.txt"
+
+
+def test_an_incomplete_summary_has_no_finish_time_and_counts_skipped(tmp_path: Path) -> None:
+    lines = [output.summarize(_document("in/a.txt", True, True), None, skipped=True)]
+    summary = output.run_summary(lines, output.now(), complete=False)
+    assert (summary.complete, summary.finished) == (False, None)
+    assert summary.counts["skipped"] == 1 and summary.counts["needs_review"] == 1
+
+
+def test_stale_temporaries_are_removed_and_nothing_else(tmp_path: Path) -> None:
+    output.write_atomic(tmp_path / "doc.json", "{}\n")
+    stale = [tmp_path / ".doc.json.k2j_x9ab.tmp", tmp_path / ".run-summary.json.abcdefgh.tmp"]
+    for path in stale:
+        path.write_text("{", encoding="utf-8")
+    (tmp_path / ".notes.tmp").write_text("mine", encoding="utf-8")
+    assert sorted(output.remove_stale_temporaries(tmp_path)) == sorted(stale)
+    assert sorted(os.listdir(tmp_path)) == [".notes.tmp", "doc.json"]
+
+
+def test_a_json_is_kept_only_when_complete_and_of_this_input_and_version(tmp_path: Path) -> None:
+    document = _document("in/a.txt", needs_review=True, rule_passed=True)
+    path = output.write_document(document, tmp_path, "a.json")
+    digest = document.source.sha256
+    assert output.kept_document(path, digest) == document
+    assert output.kept_document(path, "1" * 64) is None
+    older = document.model_copy(update={"pipeline_version": "0.0.1+000000000000"})
+    assert output.kept_document(output.write_document(older, tmp_path, "a.json"), digest) is None
+    unversioned = json.loads(document.model_dump_json())
+    del unversioned["pipeline_version"]
+    path.write_text(json.dumps(unversioned), encoding="utf-8")
+    assert output.kept_document(path, digest) is None
+    path.write_text(document.model_dump_json()[:-40], encoding="utf-8")
+    assert output.kept_document(path, digest) is None
+    lost = document.model_copy(
+        update={"status": "failed", "error": DocumentError(code=ErrorCode.WORKER_LOST, message="lost")}
+    )
+    assert output.kept_document(output.write_document(lost, tmp_path, "a.json"), digest) is None
+    bad = lost.model_copy(update={"error": DocumentError(code=ErrorCode.NOT_TEXT, message="binary")})
+    assert output.kept_document(output.write_document(bad, tmp_path, "a.json"), digest) == bad
+
+
+def test_names_too_long_for_the_file_system_are_shortened_with_a_hash(tmp_path: Path) -> None:
+    """A 243-byte stem: its JSON (and temporary file) must still fit in 255 bytes, distinct per input."""
+    stems = ["湖山乡人民政府" * 11 + "年度报告", "湖山乡人民政府" * 11 + "年度报表"]
+    names = output.output_names([tmp_path / f"{stem}.txt" for stem in stems])
+    assert len(set(names)) == 2
+    for name in names:
+        assert len(name.encode()) <= 255 - len(".review.html")
+        assert name.startswith("湖山乡人民政府") and name.endswith(".json")
+        output.write_atomic(tmp_path / name, "{}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+    assert names == output.output_names([tmp_path / f"{stem}.txt" for stem in stems])

@@ -1,7 +1,7 @@
 """Scanned reports: page images in, Observations out (table cells with grid positions, text lines).
 
-``extract_images`` reads a PNG/JPEG/TIFF file (every TIFF page) or a folder of page images named
-``name_p1.png``, ``name_p2.png`` …; ``observe_pages`` reads page images already in memory (the PDF
+``extract_images`` reads a PNG/JPEG/TIFF file (every TIFF page) or a scan's page images in the order
+discovery gave them; ``observe_pages`` reads page images already in memory (the PDF
 extractor's rendered image-only pages). Images are BGR or grey uint8 arrays, as OpenCV holds them.
 Every detected table cell becomes a token, empty ones with text "" so blanks keep their place; tables
 are numbered from 0 in page order. The OCR engine is ``$REPORTGRID_OCR_ENGINE`` (rapidocr by default,
@@ -10,6 +10,7 @@ or paddle), loaded once per process.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -45,17 +46,19 @@ def observe_pages(
     return tokens
 
 
-def extract_images(path: Path, *, engine: OcrEngine | None = None) -> Observations:
-    """Observations of a scan: one image file (all its pages) or a folder of page images."""
-    pages, media_type = load(path)
-    tokens = observe_pages(pages, engine=engine)
+def extract_images(
+    path: Path, *, pages: Sequence[Path] = (), engine: OcrEngine | None = None
+) -> Observations:
+    """Observations of a scan: one image file (all its frames), or ``pages`` in order."""
+    images, media_type = load(path, pages)
+    tokens = observe_pages(images, engine=engine)
     notes = []
     if not any(t.grid is not None for t in tokens):
         notes.append("no ruled table found on any page")
     if not any(t.text for t in tokens):
         notes.append("no text recognised on any page")
     return Observations(
-        source_kind="scan", media_type=media_type, pages=len(pages), tokens=tokens, notes=notes
+        source_kind="scan", media_type=media_type, pages=len(images), tokens=tokens, notes=notes
     )
 
 

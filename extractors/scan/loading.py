@@ -1,14 +1,18 @@
-"""Page images from a file (PNG, JPEG, TIFF with any number of pages) or a folder of page images."""
+"""Page images from a file (PNG, JPEG, TIFF with any number of pages) or a scan's page files in order.
+
+The order of a scan's page files is decided by discovery (``reportgrid.discover``); this module reads
+them as given.
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from extractors.base import IMAGE_SUFFIXES, ExtractionError
+from extractors.base import ExtractionError
 from models.errors import ErrorCode
 
 MEDIA_TYPES = {
@@ -21,8 +25,6 @@ MEDIA_TYPES = {
 # An A3 page scanned at 600 dpi is 70 million pixels; a 100-million-pixel page is 300 MB as BGR and the
 # scan steps keep a few such copies, well inside the default 3 GB per-document memory limit.
 MAX_PIXELS = 100_000_000
-# name_p1.png, name-p2.png, name_page3.png: the page-folder convention (as reportgrid.discover uses).
-_PAGE_NAME = re.compile(r"^(?P<name>.+?)[_-](?:p|page)(?P<number>\d+)$", re.IGNORECASE)
 
 
 def _as_bgr(frame: Image.Image) -> np.ndarray:
@@ -76,34 +78,16 @@ def read_image_file(path: Path) -> list[np.ndarray]:
     return pages
 
 
-def page_files(folder: Path) -> list[Path]:
-    """The folder's page images in page order; each must be named like ``name_p1.png``."""
-    numbered: dict[int, Path] = {}
-    for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.suffix.lower() not in IMAGE_SUFFIXES:
-            continue
-        match = _PAGE_NAME.match(path.stem)
-        if match is None:
-            raise ExtractionError(
-                ErrorCode.PAGE_SET_INVALID, f"{path.name} in {folder.name}/ is not named like name_p1.png"
-            )
-        number = int(match["number"])
-        if number in numbered:
-            raise ExtractionError(
-                ErrorCode.PAGE_SET_INVALID, f"{folder.name}/ has two images for page {number}"
-            )
-        numbered[number] = path
-    if not numbered:
-        raise ExtractionError(ErrorCode.PAGE_SET_INVALID, f"{folder.name}/ holds no page images")
-    return [numbered[n] for n in sorted(numbered)]
-
-
-def load(path: Path) -> tuple[list[np.ndarray], str]:
-    """The pages of a scan (file or page folder) and its media type."""
-    if path.is_dir():
-        files = page_files(path)
-        pages = [page for file in files for page in read_image_file(file)]
-        return pages, MEDIA_TYPES[files[0].suffix.lower()]
+def load(path: Path, pages: Sequence[Path] = ()) -> tuple[list[np.ndarray], str]:
+    """The pages of a scan and its media type: every frame of ``path``, or of ``pages`` in order."""
+    if pages:
+        for page in pages:
+            if page.suffix.lower() not in MEDIA_TYPES:
+                raise ExtractionError(
+                    ErrorCode.UNSUPPORTED_TYPE, f"{page.name} is not a PNG, JPEG or TIFF image"
+                )
+        images = [image for page in pages for image in read_image_file(page)]
+        return images, MEDIA_TYPES[pages[0].suffix.lower()]
     if not path.is_file():
         raise ExtractionError(ErrorCode.UNREADABLE, f"{path} does not exist")
     media_type = MEDIA_TYPES.get(path.suffix.lower())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from extractors.scan.ocr.strips import recognise_in_strips
 
 _WHEEL_MODELS = Path(rapidocr.__file__).parent / "models"
 _DET_FILE, _REC_FILE = "PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx"
+OCR_THREADS = "REPORTGRID_OCR_THREADS"
+"""Threads onnxruntime may use per session (unset: one per core); worker processes set their share."""
 
 
 def _sleeping_session(model: Path) -> onnxruntime.InferenceSession:
@@ -29,6 +32,7 @@ def _sleeping_session(model: Path) -> onnxruntime.InferenceSession:
     options.enable_cpu_mem_arena = False
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.intra_op_num_threads = int(os.environ.get(OCR_THREADS) or 0)
     return onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
 
 

@@ -1,0 +1,200 @@
+"""Archive throughput: documents/hour and pages/second with 1 and 2 worker processes, Prefect's overhead
+per document, peak memory per worker, and a rerun with every document skipped.
+
+Run by hand (it takes many minutes; nothing here is a test)::
+
+    nice -n 10 .venv/bin/python bench/throughput.py [--documents 200] [--seed 1] [--workers 1,2]
+
+It generates an archive as one is found (``--documents`` of them, both template versions): a quarter
+scans, their page images side by side in the archive folder (``<doc>_p1.png`` …, grouped by
+discovery), the rest digital PDFs, HTML pages and flattened text. Then, for each worker count, the
+whole archive runs through ``flows.batch.process_batch`` (``--force``, a fresh output folder), and
+finally once more over the last output folder, where every document is skipped. Figures:
+
+- documents/hour and pages/second: documents and pages over the run's wall time;
+- overhead per document: worker time not spent in the pipeline, ``(wall × workers − Σ seconds) / N``,
+  where ``seconds`` is each document's own ``process_document`` time (so it holds Prefect's task runs,
+  worker start-up and model loading, the JSON writes and the skip check), also as a share of the mean
+  processing time;
+- peak RSS per worker: the largest resident set each worker process reached together with the child
+  process its documents run in under the per-document limits (sampled every 0.2 s).
+
+Targets (issue 14): 2 workers ≥ 1.7× the throughput of 1; overhead < 5 % of the processing time; a
+fully skipped rerun of 200 documents in < 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+from models.document import Document, RunSummary  # noqa: E402
+from models.template import builtin_templates  # noqa: E402
+from reportgrid.discover import discover  # noqa: E402
+from samplegen.corpus import DocSpec, write_document  # noqa: E402
+from samplegen.render_html import render_html  # noqa: E402
+from samplegen.render_text import render_flat_text  # noqa: E402
+from samplegen.values import random_report  # noqa: E402
+
+# Shares of a real archive (issue 14): mostly PDFs and web pages, a quarter scans.
+MIX = (("scan", 0.25), ("pdf", 0.35), ("html", 0.30), ("text", 0.10))
+
+
+def generate(folder: Path, count: int, seed: int) -> Counter[str]:
+    """``count`` documents of the archive mix in ``folder``; the kinds made, counted."""
+    rng = random.Random(seed)
+    templates = {t.version: t for t in builtin_templates() if t.id == "gov-info-disclosure"}
+    kinds = [kind for kind, share in MIX for _ in range(round(count * share))][:count]
+    kinds += ["html"] * (count - len(kinds))
+    rng.shuffle(kinds)
+    with tempfile.TemporaryDirectory() as scratch:
+        for index, kind in enumerate(kinds):
+            version = ("2019", "2021")[index % 2]
+            name = f"report-{index:04d}"
+            if kind in ("html", "text"):
+                sample = random_report(templates[version], rng)
+                text = render_html(sample, rng) if kind == "html" else render_flat_text(sample, rng)
+                (folder / f"{name}.{'html' if kind == 'html' else 'txt'}").write_text(text, encoding="utf-8")
+                continue
+            spec = DocSpec(
+                name=name,
+                version=version,
+                seed=rng.randrange(1 << 30),
+                kind="scan" if kind == "scan" else "digital",
+                cross_pages=rng.random() < 0.8,
+                scan_format="pages",
+                pages="title+tables",
+            )
+            made = write_document(spec, Path(scratch))
+            if made.is_dir():  # a scan's pages, laid beside the other documents as a scanner leaves them
+                for page in sorted(made.iterdir()):
+                    shutil.move(page, folder / page.name)
+            else:
+                shutil.move(made, folder / made.name)
+    return Counter(kinds)
+
+
+class WorkerMemory:
+    """Peak RSS of each worker process of this process's pools, with the child process its documents
+    run in (``reportgrid.limits``), sampled in a thread."""
+
+    def __init__(self) -> None:
+        self.peaks: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> WorkerMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.wait(0.2):
+            for child in me.children():
+                try:
+                    if "multiprocessing.spawn" not in " ".join(child.cmdline()):
+                        continue
+                    rss = child.memory_info().rss + sum(
+                        grandchild.memory_info().rss for grandchild in child.children(recursive=True)
+                    )
+                except psutil.Error:
+                    continue
+                self.peaks[child.pid] = max(self.peaks.get(child.pid, 0), rss)
+
+
+def run(inputs: Path, out: Path, workers: int, force: bool) -> tuple[RunSummary, float, dict[int, int]]:
+    from flows.batch import process_batch
+
+    units = discover([inputs])
+    with WorkerMemory() as memory:
+        started = time.perf_counter()
+        summary = process_batch(units, out, workers=workers, force=force)
+        wall = time.perf_counter() - started
+    return summary, wall, memory.peaks
+
+
+def report(
+    label: str, out: Path, summary: RunSummary, wall: float, workers: int, peaks: dict[int, int]
+) -> float:
+    done = [line for line in summary.documents if not line.skipped]
+    pages = sum(_pages(out, line.output) for line in done)
+    busy = sum(line.seconds for line in done)
+    overhead = (wall * workers - busy) / len(done)
+    mean = busy / len(done)
+    rss = ", ".join(f"{peak / 2**20:.0f}" for peak in sorted(peaks.values(), reverse=True)[:workers])
+    print(
+        f"{label}: {len(done)} documents, {pages} pages in {wall:.1f} s: "
+        f"{len(done) / wall * 3600:.0f} documents/hour, {pages / wall:.2f} pages/s; "
+        f"mean processing {mean:.2f} s, overhead {overhead:.2f} s/document ({overhead / mean:.1%}); "
+        f"peak RSS per worker {rss} MiB; statuses {dict(list(summary.counts.items())[:3])}",
+        flush=True,
+    )
+    return len(done) / wall
+
+
+def _pages(out: Path, output: str | None) -> int:
+    """Pages of a document as its JSON records them (a text or HTML page counts as one)."""
+    if output is None:
+        return 0
+    return Document.model_validate_json((out / output).read_bytes()).source.pages or 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", default="1,2", help="worker counts to measure, comma-separated")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="reportgrid-throughput-") as scratch:
+        archive = Path(scratch) / "archive"
+        archive.mkdir()
+        started = time.perf_counter()
+        kinds = generate(archive, args.documents, args.seed)
+        units = discover([archive])
+        print(
+            f"archive: {len(units)} documents ({dict(kinds)}), {sum(1 for _ in archive.iterdir())} files, "
+            f"generated in {time.perf_counter() - started:.0f} s on {os.cpu_count()} cores",
+            flush=True,
+        )
+        from flows.batch import process_batch
+
+        process_batch([], Path(scratch) / "warm-up")  # starts Prefect's temporary server, not measured
+        rates: dict[int, float] = {}
+        out = Path(scratch) / "out"  # the last worker count's output, rerun at the end
+        for workers in (int(n) for n in args.workers.split(",")):
+            out = Path(scratch) / f"out-{workers}"
+            summary, wall, peaks = run(archive, out, workers, force=True)
+            rates[workers] = report(f"{workers} worker(s)", out, summary, wall, workers, peaks)
+        if 1 in rates and 2 in rates:
+            print(f"speed-up 2 workers / 1: {rates[2] / rates[1]:.2f}x (target >= 1.7x)", flush=True)
+        summary, wall, _ = run(archive, out, max(rates), force=False)
+        print(
+            f"rerun over {out.name}: {summary.counts['skipped']} of {len(summary.documents)} skipped "
+            f"in {wall:.1f} s (target < 10 s for 200)",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

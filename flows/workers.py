@@ -1,0 +1,67 @@
+"""Where a run's documents are processed: worker processes on this machine, or an existing Dask cluster.
+
+Either way each worker process loads the OCR models once, before its first document, where its
+documents run (in the worker, or in the child process the per-document limits run them in): the process
+pool runs ``load_models`` as its initializer; a Dask worker started with ``--preload flows.workers`` runs
+``dask_setup``, and one started without it loads them on its first scan (``get_engine`` keeps one
+engine per process).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures.process import BrokenProcessPool
+
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+
+from extractors.scan.ocr import get_engine
+from extractors.scan.ocr.rapidocr_engine import OCR_THREADS
+from reportgrid.limits import DEFAULT_LIMITS, Limits, warm_up
+
+# Faults of the machinery, not of the document: the process running the task was lost (killed, out of
+# memory, its machine gone), or the connection to it. Only these are retried.
+_DASK_LOST = frozenset({"KilledWorker", "CommClosedError", "FutureCancelledError"})
+
+
+def load_models(threads: int | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Load the OCR engine where this process's documents will run, so the first scan does not pay for
+    it: here, or, under per-document ``limits``, in the child process ``reportgrid.limits`` runs them in.
+
+    ``threads`` caps the threads OpenCV and onnxruntime use in this process: N workers on C cores get
+    C // N each, rather than each starting one thread per core and N × C threads fighting for C cores.
+    """
+    if threads is not None:
+        import cv2
+
+        cv2.setNumThreads(threads)
+        os.environ[OCR_THREADS] = str(threads)
+    if limits.isolated:
+        warm_up()
+    else:
+        get_engine()
+
+
+def dask_setup(worker: object) -> None:
+    """Dask's preload hook (``dask worker ADDRESS --preload flows.workers``)."""
+    load_models()
+
+
+def task_runner(
+    workers: int | None = None, cluster: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> TaskRunner:
+    """A process pool of ``workers`` processes (default: the machine's cores), or the Dask cluster whose
+    scheduler listens at ``cluster`` (``tcp://HOST:8786``)."""
+    if cluster is not None:
+        from prefect_dask import DaskTaskRunner
+
+        return DaskTaskRunner(address=cluster)
+    count = workers or os.cpu_count() or 1
+    threads = max(1, (os.cpu_count() or 1) // count)
+    return ProcessPoolTaskRunner(max_workers=count, initializer=load_models, initargs=(threads, limits))
+
+
+def worker_lost(error: BaseException | object) -> bool:
+    """Whether a task failed because the process running it was lost, not because of its document."""
+    if isinstance(error, BrokenProcessPool):
+        return True
+    return isinstance(error, BaseException) and type(error).__name__ in _DASK_LOST

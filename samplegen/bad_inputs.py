@@ -25,9 +25,10 @@ from reportlab.pdfgen.canvas import Canvas
 
 from models.errors import ErrorCode
 from samplegen.fonts import SANS, register
+from samplegen.shared_data import REAL_DATA
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_scans"
-REPORT_TEXT = SAMPLES / "hushan-2020.txt"
+REPORT_TEXT = REAL_DATA / "hushan-2020.txt"
 REPORT_HTML = SAMPLES / "generated-2021.html"
 REPORT_PDF = SAMPLES / "digital-2021-filled.pdf"
 REPORT_JPEG = SAMPLES / "scan-2019-table3.jpg"

@@ -29,10 +29,11 @@ from models.errors import ErrorCode
 from models.inputs import DocumentInput
 from reportgrid.discover import discover
 from reportgrid.limits import Limits
+from samplegen.shared_data import REAL_DATA
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL = ROOT / "samplegen" / "real"
 SAMPLES = ROOT / "sample_scans"
+REAL_TEXTS = ("hushan-2020.txt", "shanghai-2019.txt")
 
 
 def _archive(folder: Path, copies: int = 1) -> Path:
@@ -45,7 +46,7 @@ def _archive(folder: Path, copies: int = 1) -> Path:
             "generated-2021.html",
             "generated-pipe-2019.txt",
         ):
-            source = SAMPLES / name
+            source = (REAL_DATA if name in REAL_TEXTS else SAMPLES) / name
             shutil.copy(source, folder / f"{source.stem}-{copy}{source.suffix}")
     (folder / "garbage.txt").write_bytes(bytes(range(256)) * 16)
     return folder
@@ -226,7 +227,7 @@ def test_a_document_that_always_kills_its_worker_fails_as_worker_lost(
     monkeypatch.setattr(flows.batch, "RETRY_DELAYS", (0.0, 0.0))
     folder = tmp_path / "in"
     folder.mkdir()
-    shutil.copy(SAMPLES / "hushan-2020.txt", folder / "poison.txt")
+    shutil.copy(REAL_DATA / "hushan-2020.txt", folder / "poison.txt")
     runner = ProcessPoolTaskRunner(
         max_workers=1, initializer=_kill_on, initargs=(("poison.txt",), tmp_path / "none")
     )

@@ -49,7 +49,7 @@ def score_document(document: Document, expected: Expected) -> Score:
         for key, value in cells.items():
             cell = decided.get(key)
             score.cells += 1
-            right = cell is not None and cell.value is not None and abs(cell.value - value) < 1e-6
+            right = cell is not None and cell.value is not None and abs(float(cell.value) - value) < 1e-6
             flagged = cell is None or cell.needs_review
             score.right += right
             score.flagged += flagged

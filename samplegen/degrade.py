@@ -146,7 +146,7 @@ def damage(
         centre = (int(x * spec.dpi / 72), int(y * spec.dpi / 72))
         image = apply_seal(image, seal_mask(issuer, diameter, rng), centre)
     if spec.photo:
-        image, view = _photograph(image, spec.photo, rng)
+        image, view = photograph(image, spec.photo, rng)
         matrix = view @ matrix
     elif not spec.colour:
         image = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
@@ -212,7 +212,7 @@ def _quarter_turn_matrix(degrees: int, w: int, h: int) -> np.ndarray:
     raise ValueError(f"rotation must be 0, 90, 180 or 270 degrees, not {degrees}")
 
 
-def _photograph(image: np.ndarray, tilt: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def photograph(image: np.ndarray, tilt: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """The page as a phone sees it: laid on a darker desk, in perspective (the far edge ``tilt``
     degrees' worth narrower, the whole turned a little), a shadow falling across it, a warm or cool
     cast. Returns the RGB image and the homography from page pixels to photo pixels."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from extractors.scan import cleanup, deskew, grid, marks, orientation, reading
+from extractors.scan import cleanup, deskew, grid, marks, orientation, outline, reading
 from extractors.scan.ocr import Box, OcrEngine
 from extractors.scan.ocr.squeeze import recognise_narrowed
 from models.observation import GridPosition, Token
@@ -36,12 +36,13 @@ class UprightPage:
     grey: np.ndarray
     ink: np.ndarray
     unit: int
-    back: np.ndarray  # 2x3 affine: upright pixel -> original pixel
+    back: np.ndarray  # 3x3 projective: upright pixel -> original pixel
 
     def original_box(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
         x0, y0, x1, y1 = box
         corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=float)
         mapped = corners @ self.back.T
+        mapped = mapped[:, :2] / mapped[:, 2:3]
         return (
             round(float(mapped[:, 0].min()), 1),
             round(float(mapped[:, 1].min()), 1),
@@ -63,8 +64,10 @@ def _quarter_turn(k: int, height: int, width: int) -> np.ndarray:
 
 
 def make_upright(image: np.ndarray, engine: OcrEngine) -> UprightPage:
-    """Clean the page, turn it the right way up (quarter turns) and level its skew."""
-    grey = cleanup.flatten_light(cleanup.to_grey(image))
+    """Clean the page, flatten a photographed sheet, turn it the right way up (quarter turns) and
+    level its skew."""
+    grey, sheet = outline.flatten_sheet(cleanup.to_grey(image))
+    grey = cleanup.flatten_light(grey)
     ink = cleanup.ink_mask(grey)
     unit = grid.line_unit(ink)
     height, width = grey.shape
@@ -75,7 +78,7 @@ def make_upright(image: np.ndarray, engine: OcrEngine) -> UprightPage:
     if orientation.upside_down(grey, ink, unit, engine):
         turns += 2
         grey, ink = np.ascontiguousarray(np.rot90(grey, 2)), np.ascontiguousarray(np.rot90(ink, 2))
-    forward = _quarter_turn(turns, height, width)
+    forward = _quarter_turn(turns, height, width) @ sheet
     angle = deskew.skew_angle(ink)
     if abs(angle) >= 0.1:
         h, w = grey.shape
@@ -83,7 +86,7 @@ def make_upright(image: np.ndarray, engine: OcrEngine) -> UprightPage:
         grey = cv2.warpAffine(grey, level, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
         ink = cleanup.ink_mask(grey)
         forward = np.vstack([level, [0, 0, 1]]) @ forward
-    back = np.linalg.inv(forward)[:2]
+    back = np.linalg.inv(forward)
     return UprightPage(grey, ink, unit, back)
 
 

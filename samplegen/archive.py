@@ -120,6 +120,9 @@ def _held_out(index: int) -> bool:
 def _generated(folder: Path, kind: str, source: str, index: int, seed: int) -> ArchiveDoc:
     renderer, version = source.split("-")
     name = f"{kind}-{source}-{index:02d}"
+    done = _written(folder, name)
+    if done is not None:
+        return ArchiveDoc(name, kind, source, version, _held_out(index), str(done[0]), str(done[1]), "expected")
     rng = random.Random(seed)
     if renderer == "reportlab":
         specs = tuple(degradation(kind, rng, page) for page in range(1, 7))
@@ -131,7 +134,7 @@ def _generated(folder: Path, kind: str, source: str, index: int, seed: int) -> A
             filled=rng.random() < 0.4,
             cross_pages=rng.random() < 0.8,
             repeat_header=rng.random() < 0.5,
-            scan_format="tiff" if kind == "fax" else "pages",
+            scan_format="tiff",
             pages="title+tables",
             degradations=specs,
         )
@@ -152,8 +155,21 @@ def _real(folder: Path, pdf: Path, kind: str, held_out: bool, seed: int) -> Arch
     truth = REAL_PDFS / "truth" / f"{pdf.stem}.json"
     version = json.loads(truth.read_text("utf-8"))["template"]
     name = f"{pdf.stem}-{kind}"
+    done = _written(folder, name)
+    if done is not None:
+        return ArchiveDoc(name, kind, "real", version, held_out, str(done[0]), str(truth), "real")
     path = _scan_pdf(pdf, folder, name, kind, random.Random(seed), "")
     return ArchiveDoc(name, kind, "real", version, held_out, str(path), str(truth), "real")
+
+
+def _written(folder: Path, name: str) -> tuple[Path, Path] | None:
+    """A document an earlier, interrupted run finished (its truth or done mark is written last), so
+    a run goes on where one stopped; the seeds are drawn all the same, so the set stays the same."""
+    for path in (folder / name, folder / f"{name}.tif"):
+        for truth in (Path(f"{path}.expected.json"), folder / f"{name}.expected.json", Path(f"{path}.done")):
+            if path.exists() and truth.exists():
+                return path, truth
+    return None
 
 
 def _expected(sample: ReportSample) -> dict:
@@ -203,6 +219,7 @@ def _scan_pdf(pdf: Path, folder: Path, name: str, kind: str, rng: random.Random,
         target = folder / f"{name}.tif"
         frames = [Image.fromarray(image).convert("1") for image, _ in images]
         frames[0].save(target, save_all=True, append_images=frames[1:], compression="group4", dpi=(200, 200))
+        Path(f"{target}.done").touch()
         return target
     target = folder / name
     target.mkdir(exist_ok=True)
@@ -214,6 +231,7 @@ def _scan_pdf(pdf: Path, folder: Path, name: str, kind: str, rng: random.Random,
             )
         else:
             picture.save(target / f"{name}_p{number}.png", dpi=(spec.dpi, spec.dpi))
+    Path(f"{target}.done").touch()
     return target
 
 

@@ -23,7 +23,7 @@ from models.observation import GridPosition, Token
 
 BLANK_CONFIDENCE = 0.99
 MARK_CONFIDENCE = 0.95
-_MARK_TEXT = {"slash": "/", "dash": "-"}
+_MARK_TEXT = {"slash": "/", "dash": "-", "zero": "0"}
 PROBE_CHARS = 3  # a line's first characters, read to tell a heading ("二、", "（三）") from prose
 TITLE_LINES = 4  # the first page's first lines: the title (up to three lines) and the sentence naming it
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.，,]|[(][一二三四五六七八九十]+[)])")
@@ -120,10 +120,32 @@ def _cell_crops(page: UprightPage, table: grid.Table, first: int) -> tuple[list[
             )
         elif ink.kind == "text":
             left, right = x0 + ink.x_range[0] - pad, x0 + ink.x_range[1] + pad
+            interior = page.grey[y0:y1, x0:x1].copy()
+            if ink.rule_ink is not None:
+                interior[ink.rule_ink > 0] = 255
             for top, bottom in ink.lines:
-                crop = page.grey[max(0, y0 + top - pad) : y0 + bottom + pad, max(0, left) : right]
+                crop = _padded(
+                    page.grey, interior, (x0, y0, x1, y1), (left, y0 + top - pad, right, y0 + bottom + pad)
+                )
                 crops.append(_Crop(len(tokens) - 1, cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)))
     return tokens, crops
+
+
+def _padded(
+    grey: np.ndarray, interior: np.ndarray, inside: tuple[int, int, int, int], box: tuple[int, int, int, int]
+) -> np.ndarray:
+    """The crop ``box`` of the page with the cell's interior as cleaned (its rules' ink made paper);
+    the padding beyond the interior comes from the page."""
+    x0, y0 = max(0, box[0]), max(0, box[1])
+    x1, y1 = min(grey.shape[1], box[2]), min(grey.shape[0], box[3])
+    crop = grey[y0:y1, x0:x1].copy()
+    ix0, iy0 = max(inside[0], x0), max(inside[1], y0)
+    ix1, iy1 = min(inside[2], x1), min(inside[3], y1)
+    if ix1 > ix0 and iy1 > iy0:
+        crop[iy0 - y0 : iy1 - y0, ix0 - x0 : ix1 - x0] = interior[
+            iy0 - inside[1] : iy1 - inside[1], ix0 - inside[0] : ix1 - inside[0]
+        ]
+    return crop
 
 
 def _joined(boxes: list[Box]) -> list[Box]:

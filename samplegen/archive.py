@@ -95,10 +95,11 @@ def write_archive(folder: Path, seed: int = 12, per_kind: int = 7, real: bool = 
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     docs: list[ArchiveDoc] = []
-    for kind in KINDS:
+    for number, kind in enumerate(KINDS):
         for index in range(per_kind):
             source = SOURCES[index % len(SOURCES)]
-            docs.append(_generated(folder, kind, source, index, rng.randrange(1 << 30)))
+            held_out = (index + number) % 3 == 2  # every source is held out of some kinds
+            docs.append(_generated(folder, kind, source, index, held_out, rng.randrange(1 << 30)))
     if real:
         for number, pdf in enumerate(sorted(REAL_PDFS.glob("*.pdf"))):
             for k, kind in enumerate(REAL_KINDS):
@@ -113,16 +114,12 @@ def load_manifest(folder: Path) -> list[ArchiveDoc]:
     return [ArchiveDoc(**d) for d in json.loads((folder / "manifest.json").read_text("utf-8"))]
 
 
-def _held_out(index: int) -> bool:
-    return index % 3 == 2
-
-
-def _generated(folder: Path, kind: str, source: str, index: int, seed: int) -> ArchiveDoc:
+def _generated(folder: Path, kind: str, source: str, index: int, held_out: bool, seed: int) -> ArchiveDoc:
     renderer, version = source.split("-")
     name = f"{kind}-{source}-{index:02d}"
     done = _written(folder, name)
     if done is not None:
-        return ArchiveDoc(name, kind, source, version, _held_out(index), str(done[0]), str(done[1]), "expected")
+        return ArchiveDoc(name, kind, source, version, held_out, str(done[0]), str(done[1]), "expected")
     rng = random.Random(seed)
     if renderer == "reportlab":
         specs = tuple(degradation(kind, rng, page) for page in range(1, 7))
@@ -148,7 +145,7 @@ def _generated(folder: Path, kind: str, source: str, index: int, seed: int) -> A
             path = _scan_pdf(pdf, folder, name, kind, rng, sample.issuer)
         truth = folder / f"{name}.expected.json"
         truth.write_text(json.dumps(_expected(sample), ensure_ascii=False, indent=1) + "\n", "utf-8")
-    return ArchiveDoc(name, kind, source, version, _held_out(index), str(path), str(truth), "expected")
+    return ArchiveDoc(name, kind, source, version, held_out, str(path), str(truth), "expected")
 
 
 def _real(folder: Path, pdf: Path, kind: str, held_out: bool, seed: int) -> ArchiveDoc:

@@ -304,11 +304,21 @@ def scan_document(
             width=float(shot.image.shape[1]),
             height=float(shot.image.shape[0]),
             text_layer="image",
-            scan={**asdict(shot.spec), "matrix": shot.matrix[:2].round(6).tolist()},
+            scan={
+                **_spec_record(shot.spec),
+                "matrix": shot.matrix.round(6).tolist()[: 3 if shot.spec.photo else 2],
+            },
         )
         for page, shot in zip(out.pages, scanned, strict=True)
     ]
     return scanned, out
+
+
+def _spec_record(spec: Degradation) -> dict[str, object]:
+    """The spec as the truth records it; a photo's and a fade's fields only when used, so truths
+    written before they existed stay as they were."""
+    record = asdict(spec)
+    return {k: v for k, v in record.items() if k not in ("photo", "faded") or v}
 
 
 def _stamp_target(parts: list[TablePart]) -> BBox | None:

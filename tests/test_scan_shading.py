@@ -15,24 +15,43 @@ def _ink(image: np.ndarray) -> np.ndarray:
     return cleanup.ink_mask(cleanup.flatten_light(cleanup.to_grey(image)))
 
 
+def _looks(image) -> list[np.ndarray]:
+    return [np.asarray(image), np.asarray(scanned(image, seed=1)), np.asarray(fax(image))]
+
+
 @pytest.mark.parametrize("shade", [230, 205, 180])
 @pytest.mark.parametrize("table_id", ["二", "三"])
 def test_shaded_headers_and_bands_keep_every_cell(table_id: str, shade: int) -> None:
     page = draw_table_page(sample_layout("2021", table_id, seed=5), shade=shade)
     truth = {(c.row, c.col, c.rowspan, c.colspan) for c in page.cells}
-    for image in (
-        np.asarray(page.image),
-        np.asarray(scanned(page.image, seed=1)),
-        np.asarray(fax(page.image)),
-    ):
-        ink = _ink(image)
-        found = {(c.row, c.col, c.rowspan, c.colspan) for t in grid.find_tables(ink) for c in t.cells}
+    for image in _looks(page.image):
+        found = {(c.row, c.col, c.rowspan, c.colspan) for t in grid.find_tables(_ink(image)) for c in t.cells}
         assert found == truth
-        # the fill is paper, not ink: a shaded cell's interior holds no more ink than its print
+
+
+_DARK_FILL = pytest.mark.xfail(
+    strict=True,
+    reason="issue 12, not fixed: on a grey scan and a fax a fill of 205 or darker thickens the print "
+    "over it (3-5 points more ink in the cell than unshaded)",
+)
+
+
+@pytest.mark.parametrize(
+    "shade", [230, pytest.param(205, marks=_DARK_FILL), pytest.param(180, marks=_DARK_FILL)]
+)
+@pytest.mark.parametrize("table_id", ["二", "三"])
+def test_a_fill_is_paper_not_ink(table_id: str, shade: int) -> None:
+    """A shaded cell holds no more ink than the same cell unshaded."""
+    layout = sample_layout("2021", table_id, seed=5)
+    page, plain = draw_table_page(layout, shade=shade), draw_table_page(layout)
+    for image, reference in zip(_looks(page.image), _looks(plain.image), strict=True):
+        ink, plain_ink = _ink(image), _ink(reference)
         for cell in page.cells:
             if not cell.is_value:
                 x0, y0, x1, y1 = cell.bbox
-                assert float((ink[y0 + 6 : y1 - 6, x0 + 6 : x1 - 6] > 0).mean()) < 0.3, cell
+                inside = (slice(y0 + 6, y1 - 6), slice(x0 + 6, x1 - 6))
+                share = float((ink[inside] > 0).mean())
+                assert share <= float((plain_ink[inside] > 0).mean()) + 0.03, cell
 
 
 def test_values_under_shaded_bands_read_as_printed() -> None:

@@ -30,7 +30,10 @@ class Degradation:
     ``rotation``: degrees the page image is turned clockwise (0, 90, 180, 270); ``skew``: degrees the
     sheet lies turned counter-clockwise on the scanner; ``blur``: Gaussian sigma in pixels; ``noise``:
     standard deviation in grey levels; ``lighting``: 0..1, how dark the shadow side gets; ``fax``:
-    binarised with broken rules; ``stamp``: a red seal over the table; ``colour``: RGB rather than grey.
+    binarised with broken rules; ``stamp``: a red seal over the table; ``colour``: RGB rather than grey;
+    ``photo``: degrees the camera is tilted off the page's normal (a phone photo: the page on a darker
+    desk, seen in perspective, a shadow across it, a colour cast); ``faded``: 0..1, how much of a fax's
+    toner is missing (strokes thinned and broken in patches).
     """
 
     dpi: int = 200
@@ -43,6 +46,8 @@ class Degradation:
     fax: bool = False
     stamp: bool = False
     colour: bool = False
+    photo: float = 0.0
+    faded: float = 0.0
 
 
 KINDS = ("skew", "rotation", "blur", "noise", "jpeg", "lighting", "fax", "stamp")
@@ -95,6 +100,7 @@ class ScannedPage:
             [[box[0], box[1], 1], [box[2], box[1], 1], [box[0], box[3], 1], [box[2], box[3], 1]]
         )
         mapped = corners @ self.matrix.T
+        mapped = mapped[:, :2] / mapped[:, 2:3]
         return (
             float(mapped[:, 0].min()),
             float(mapped[:, 1].min()),
@@ -124,8 +130,14 @@ def scan_page(
 ) -> ScannedPage:
     """Rasterise ``page`` and damage it as ``spec`` says; ``stamp_over`` is the box (in points) the
     seal is printed over, ``issuer`` the name on it."""
+    return damage(rasterise(pdf_path, page, spec.dpi), spec, seed, issuer=issuer, stamp_over=stamp_over)
+
+
+def damage(
+    image: np.ndarray, spec: Degradation, seed: int, *, issuer: str = "", stamp_over: BBox | None = None
+) -> ScannedPage:
+    """Damage an RGB page image rendered at ``spec.dpi`` as ``spec`` says (boxes in PDF points)."""
     rng = np.random.default_rng(seed)
-    image = rasterise(pdf_path, page, spec.dpi)
     matrix = np.diag([spec.dpi / 72, spec.dpi / 72, 1.0])
     if spec.stamp and stamp_over is not None:
         diameter = int(spec.dpi * rng.uniform(1.45, 1.7))
@@ -133,7 +145,10 @@ def scan_page(
         y = rng.uniform(stamp_over[1], stamp_over[3])
         centre = (int(x * spec.dpi / 72), int(y * spec.dpi / 72))
         image = apply_seal(image, seal_mask(issuer, diameter, rng), centre)
-    if not spec.colour:
+    if spec.photo:
+        image, view = photograph(image, spec.photo, rng)
+        matrix = view @ matrix
+    elif not spec.colour:
         image = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     if spec.lighting:
         image = _uneven_light(image, spec.lighting, rng)
@@ -149,7 +164,7 @@ def scan_page(
     if spec.noise:
         image = np.clip(image + rng.normal(0, spec.noise, image.shape), 0, 255).astype(np.uint8)
     if spec.fax:
-        image = _fax(image, rng)
+        image = _fax(image, rng, spec.faded)
     if spec.jpeg_quality:
         ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, spec.jpeg_quality])
         assert ok, "JPEG encoding failed"
@@ -197,10 +212,57 @@ def _quarter_turn_matrix(degrees: int, w: int, h: int) -> np.ndarray:
     raise ValueError(f"rotation must be 0, 90, 180 or 270 degrees, not {degrees}")
 
 
-def _fax(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Black and white at a fixed threshold, ruling lines broken in places, specks of noise."""
+def photograph(image: np.ndarray, tilt: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The page as a phone sees it: laid on a darker desk, in perspective (the far edge ``tilt``
+    degrees' worth narrower, the whole turned a little), a shadow falling across it, a warm or cool
+    cast. Returns the RGB image and the homography from page pixels to photo pixels."""
+    h, w = image.shape[:2]
+    margin = int(0.06 * max(h, w))
+    shrink = np.tan(np.radians(tilt)) * 0.5
+    far = rng.choice(("top", "bottom", "left", "right"))
+    quad = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64)
+    if far in ("top", "bottom"):
+        row = (0, 1) if far == "top" else (3, 2)
+        quad[row[0], 0] += w * shrink
+        quad[row[1], 0] -= w * shrink
+    else:
+        col = (0, 3) if far == "left" else (1, 2)
+        quad[col[0], 1] += h * shrink
+        quad[col[1], 1] -= h * shrink
+    turn = np.radians(rng.uniform(-2.5, 2.5))
+    centre = quad.mean(axis=0)
+    rotate = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    quad = (quad - centre) @ rotate.T + centre + rng.uniform(-0.01, 0.01, quad.shape) * (w, h)
+    quad += margin - quad.min(axis=0)
+    size = (int(quad[:, 0].max() + margin), int(quad[:, 1].max() + margin))
+    view = cv2.getPerspectiveTransform(
+        np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32), quad.astype(np.float32)
+    )
+    desk = rng.uniform(45, 120) * np.array(rng.choice([(1.0, 0.85, 0.7), (0.9, 0.9, 0.92), (0.8, 0.7, 0.6)]))
+    paper = cv2.warpPerspective(image, view, size, flags=cv2.INTER_LINEAR, borderValue=(0, 0, 0))
+    inside = cv2.warpPerspective(np.full((h, w), 255, np.uint8), view, size, flags=cv2.INTER_LINEAR)
+    alpha = (inside.astype(np.float32) / 255)[..., None]
+    photo = paper.astype(np.float32) * alpha + desk.astype(np.float32) * (1 - alpha)
+    ys, xs = np.mgrid[0 : size[1], 0 : size[0]].astype(np.float32)
+    angle = rng.uniform(0, 2 * np.pi)
+    ramp = (xs / size[0] - 0.5) * np.cos(angle) + (ys / size[1] - 0.5) * np.sin(angle) + 0.5
+    light = 1 - rng.uniform(0.2, 0.45) * np.clip(ramp, 0, 1)
+    cast = np.array(rng.choice([(1.0, 0.96, 0.86), (0.92, 0.96, 1.0), (1.0, 0.93, 0.9)]), dtype=np.float32)
+    photo = photo * light[..., None] * cast * rng.uniform(0.85, 1.0)
+    photo = cv2.GaussianBlur(np.clip(photo, 0, 255).astype(np.uint8), (0, 0), rng.uniform(0.5, 1.0))
+    return photo, view.astype(np.float64)
+
+
+def _fax(image: np.ndarray, rng: np.random.Generator, faded: float = 0.0) -> np.ndarray:
+    """Black and white at a fixed threshold, ruling lines broken in places, specks of noise; with
+    ``faded``, the threshold falls in patches where the toner ran low, so strokes there thin and break."""
     grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    ink = grey < int(rng.integers(150, 185))
+    threshold = np.full(grey.shape, float(rng.integers(150, 185)), dtype=np.float32)
+    if faded:
+        coarse = rng.random((8, 6)).astype(np.float32)
+        patches = cv2.resize(coarse, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_CUBIC)
+        threshold -= faded * 110 * np.clip(patches - 0.4, 0, 1)
+    ink = grey < threshold
     long = max(25, grey.shape[1] // 40)
     lines = cv2.morphologyEx(
         ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((1, long), np.uint8)
@@ -242,11 +304,21 @@ def scan_document(
             width=float(shot.image.shape[1]),
             height=float(shot.image.shape[0]),
             text_layer="image",
-            scan={**asdict(shot.spec), "matrix": shot.matrix[:2].round(6).tolist()},
+            scan={
+                **_spec_record(shot.spec),
+                "matrix": shot.matrix.round(6).tolist()[: 3 if shot.spec.photo else 2],
+            },
         )
         for page, shot in zip(out.pages, scanned, strict=True)
     ]
     return scanned, out
+
+
+def _spec_record(spec: Degradation) -> dict[str, object]:
+    """The spec as the truth records it; a photo's and a fade's fields only when used, so truths
+    written before they existed stay as they were."""
+    record = asdict(spec)
+    return {k: v for k, v in record.items() if k not in ("photo", "faded") or v}
 
 
 def _stamp_target(parts: list[TablePart]) -> BBox | None:

@@ -44,10 +44,14 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT_FILE), size)
 
 
-def sample_layout(version: str, table_id: str, seed: int) -> TableLayout:
-    """The official grid of one template table filled with random valid printed values."""
+def sample_layout(version: str, table_id: str, seed: int, *, zeros: bool = False) -> TableLayout:
+    """The official grid of one template table filled with random valid printed values (with
+    ``zeros``, every value printed as 0, as in the report of an office nobody asked)."""
     template = next(t for t in builtin_templates() if t.version == version)
-    report = random_report(template, random.Random(seed))
+    rates = (
+        {"zero_rate": 1.0, "blank_rate": 0.0, "marker_rate": 0.0, "blank_total_rate": 0.0} if zeros else {}
+    )
+    report = random_report(template, random.Random(seed), **rates)
     sample = next(s for s in report.tables if s.table.id == table_id)
     return table_layout(sample, Style())
 
@@ -57,9 +61,14 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def draw_table_page(
-    layout: TableLayout, *, dpi: int = 200, title: str = "某某县人民政府2021年政府信息公开工作年度报告"
+    layout: TableLayout,
+    *,
+    dpi: int = 200,
+    title: str = "某某县人民政府2021年政府信息公开工作年度报告",
+    shade: int | None = None,
 ) -> TruthPage:
-    """An A4 page: a title, the table's heading line, then the ruled table with every cell's text."""
+    """An A4 page: a title, the table's heading line, then the ruled table with every cell's text;
+    with ``shade``, every label and header cell filled with that grey (as Word and WPS print them)."""
     scale = dpi / 72
     size = round(9 * scale)
     font = _font(size)
@@ -107,7 +116,8 @@ def draw_table_page(
     truth = []
     for index, cell in enumerate(cells):
         box = (xs[cell.col], ys[cell.row], xs[cell.col + cell.colspan], ys[cell.row + cell.rowspan])
-        draw.rectangle(box, outline=0, width=max(1, round(scale * 0.6)))
+        fill = shade if shade is not None and cell.key is None else None
+        draw.rectangle(box, fill=fill, outline=0, width=max(1, round(scale * 0.6)))
         cx, cy = (box[0] + box[2]) // 2, (box[1] + box[3]) // 2
         if cell.vertical:
             chars = list(cell.text)

@@ -27,7 +27,13 @@ def _cell(text: str, size: int = 36) -> np.ndarray:
         ("—", "dash"),
         ("1", "text"),
         ("7", "text"),
-        ("0", "text"),
+        ("0", "zero"),
+        ("6", "text"),
+        ("8", "text"),
+        ("9", "text"),
+        ("4", "text"),
+        ("00", "text"),
+        ("口", "text"),
         ("11", "text"),
         ("1/2", "text"),
         ("-3", "text"),
@@ -36,6 +42,26 @@ def _cell(text: str, size: int = 36) -> np.ndarray:
 )
 def test_kind_by_shape(text: str, kind: str) -> None:
     assert marks.classify(_cell(text), CHAR).kind == kind
+
+
+def test_a_zero_with_a_speck_in_its_ring_is_still_a_zero() -> None:
+    ink = _cell("0")
+    rows, cols = np.nonzero(ink)
+    ink[(rows.min() + rows.max()) // 2, (cols.min() + cols.max()) // 2] = 255
+    assert marks.classify(ink, CHAR).kind == "zero"
+
+
+def test_pieces_of_the_cells_own_rules_are_no_ink_of_the_cell() -> None:
+    """A fax's thick rule reaching into the interior down one side and along the top: read, the
+    zero beside it became "0)" or "()"."""
+    ink = _cell("0")
+    ink[:, :3] = 255
+    ink[:2, 40:] = 255
+    found = marks.classify(ink, CHAR)
+    assert found.kind == "zero"
+    assert found.rule_ink is not None and found.rule_ink[:, :3].all() and not found.rule_ink[5:, 60:100].any()
+    text = marks.classify(np.hstack([np.full((70, 3), 255, np.uint8), _cell("12")]), CHAR)
+    assert text.kind == "text" and text.x_range[0] > 10
 
 
 def test_specks_alone_are_blank() -> None:

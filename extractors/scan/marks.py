@@ -1,9 +1,12 @@
-"""What a cell's ink looks like before any recognition: nothing, a lone "/" or "-", or text lines.
+"""What a cell's ink looks like before any recognition: nothing, a lone "/" "-" or "0", or text lines.
 
 A recogniser asked to read an empty crop or a lone slash guesses ("50", "1", "1."); deciding these by
-shape first keeps blanks blank and blank markers as markers. Deciding "empty" is a reading too: a
-faded digit can fall apart into specks below the ink threshold, so an empty cell carries a confidence
-from what ink is left in it (``blank_confidence``).
+shape first keeps blanks blank and blank markers as markers. A lone zero is read as the letter "O"
+(on a fax page of zeros, 149 of 175 cells), so a lone ring is decided by shape too. Pieces of the
+cell's own rules that reach into its interior (a fax's thick or broken rules) are no ink of the cell:
+read, they become "(" "()" "0)". Deciding "empty" is a
+reading too: a faded digit can fall apart into specks below the ink threshold, so an empty cell
+carries a confidence from what ink is left in it (``blank_confidence``).
 """
 
 from __future__ import annotations
@@ -14,16 +17,20 @@ from typing import Literal
 import cv2
 import numpy as np
 
-Kind = Literal["empty", "slash", "dash", "text"]
+Kind = Literal["empty", "slash", "dash", "zero", "text"]
+RULE_REACH = 0.8  # a piece touching a side and running along this share of it is a rule's, not print
+SLIVER = 3  # px: a piece this thin along the side it touches is a rule's edge
 
 
 @dataclass(frozen=True)
 class CellInk:
-    """A cell interior's ink: its kind and, for text, the row bands (y0, y1) and column extent."""
+    """A cell interior's ink: its kind and, for text, the row bands (y0, y1) and column extent, and
+    the ink that belongs to the cell's rules rather than its print (255 where it does)."""
 
     kind: Kind
     lines: tuple[tuple[int, int], ...] = ()
     x_range: tuple[int, int] = (0, 0)
+    rule_ink: np.ndarray | None = None
     confidence: float = 1.0
     """For ``empty``: how surely the cell holds nothing (see ``blank_confidence``)."""
 
@@ -37,17 +44,23 @@ TRACE_SHARE = (0.12, 0.45)
 h high) up to which the blank is clean, and from which it is most likely a faded digit."""
 
 
-def blank_confidence(ink: np.ndarray, grey: np.ndarray | None, char_height: float) -> float:
+def blank_confidence(
+    ink: np.ndarray, grey: np.ndarray | None, char_height: float, rules: np.ndarray | None = None
+) -> float:
     """How surely a cell with no ink component of a character's size is blank.
 
     Specks a fax leaves (a few pixels) keep it clean; the fragments of a faded digit, or its strokes
     just lighter than the ink threshold, make it doubtful: below ``CERTAIN`` the blank can be
-    corrected by the sums and witnesses nothing.
+    corrected by the sums and witnesses nothing. Pieces of the cell's rules (``rules``), with the
+    lighter pixels of their edges, are no trace of print.
     """
     residue = int(np.count_nonzero(ink))
     if grey is not None and grey.size:
         paper = float(np.percentile(grey, 75))
-        residue += int(np.count_nonzero((grey < paper - FAINT_DEPTH) & (ink == 0)))
+        faint = (grey < paper - FAINT_DEPTH) & (ink == 0)
+        if rules is not None and rules.any():
+            faint &= cv2.dilate(rules, np.ones((5, 5), np.uint8)) == 0
+        residue += int(np.count_nonzero(faint))
     share = residue / max(1.0, char_height * char_height / 7)
     low, high = TRACE_SHARE
     if share <= low:
@@ -60,6 +73,14 @@ def blank_confidence(ink: np.ndarray, grey: np.ndarray | None, char_height: floa
 def _components(ink: np.ndarray, speck: int) -> list[tuple[int, int, int, int, int]]:
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     return [(int(x), int(y), int(w), int(h), int(a)) for x, y, w, h, a in stats[1:count] if a >= speck]
+
+
+def _kept(ink: np.ndarray, speck: int) -> np.ndarray:
+    """The ink without its specks (a speck inside a zero's ring is not part of the ring)."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= speck)
+    keep = keep[keep > 0]
+    return np.where(np.isin(labels, keep), 255, 0).astype(np.uint8)
 
 
 def _is_slash(ink: np.ndarray, char_height: float) -> bool:
@@ -104,22 +125,66 @@ def _bands(ink: np.ndarray, char_height: float) -> list[tuple[int, int]]:
     return [(a, b + 1) for a, b in merged]
 
 
+def rule_pieces(ink: np.ndarray) -> np.ndarray:
+    """The ink of a cell interior that belongs to its rules: pieces touching a side that run along
+    most of it, or slivers a few pixels thin in a corner. A digit touching a side is neither."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    height, width = ink.shape
+    rules = np.zeros(count, dtype=bool)
+    for label in range(1, count):
+        x, y, w, h, _ = (int(v) for v in stats[label])
+        on_side = x == 0 or x + w == width
+        on_end = y == 0 or y + h == height
+        corner = on_side and on_end
+        along_side = on_side and (h >= RULE_REACH * height or (corner and w <= SLIVER))
+        along_end = on_end and (w >= RULE_REACH * width or (corner and h <= SLIVER))
+        rules[label] = along_side or along_end
+    return np.where(rules[labels], 255, 0).astype(np.uint8)
+
+
+def _is_zero(ink: np.ndarray, char_height: float) -> bool:
+    """A lone ring of a digit's height: one piece, one hole, the hole centred and most of its height.
+
+    A 6 or a 9 has its hole in one half, a 4 a small one, an 8 two; 口 is nearly as wide as high
+    with a square hole (filling its box), a zero's is an oval (about 0.79 of its box).
+    """
+    contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
+    if hierarchy is None:
+        return False
+    outer = [c for c, h in zip(contours, hierarchy[0], strict=True) if h[3] < 0]
+    holes = [c for c, h in zip(contours, hierarchy[0], strict=True) if h[3] >= 0 and cv2.contourArea(c) >= 4]
+    if len(outer) != 1 or len(holes) != 1:
+        return False
+    x, y, w, h = cv2.boundingRect(outer[0])
+    hx, hy, hw, hh = cv2.boundingRect(holes[0])
+    if not 0.5 * char_height <= h <= 1.6 * char_height or not 0.35 <= w / h <= 0.82:
+        return False
+    if cv2.contourArea(holes[0]) > 0.9 * hw * hh:
+        return False
+    centred = abs(hy + hh / 2 - (y + h / 2)) <= 0.15 * h and abs(hx + hw / 2 - (x + w / 2)) <= 0.2 * w
+    filled = cv2.contourArea(outer[0]) / float(w * h)
+    return centred and hh >= 0.5 * h and hw >= 0.3 * w and 0.6 <= filled <= 0.92
+
+
 def classify(ink: np.ndarray, char_height: float, grey: np.ndarray | None = None) -> CellInk:
     """The kind of a cell interior's ink mask (255 = ink) given the page's usual character height; the
     interior's grey pixels, when given, tell a clean blank from a faded digit."""
+    rules = rule_pieces(ink)
+    ink = cv2.subtract(ink, rules)
     speck = max(4, round((char_height / 12) ** 2))
     parts = _components(ink, speck)
     if not parts:
-        return CellInk("empty", confidence=blank_confidence(ink, grey, char_height))
+        confidence = blank_confidence(ink, grey, char_height, rules)
+        return CellInk("empty", rule_ink=rules, confidence=confidence)
     if _is_dash(parts, char_height):
-        return CellInk("dash")
-    clean = np.zeros_like(ink)
-    for x, y, w, h, _ in parts:
-        clean[y : y + h, x : x + w] |= ink[y : y + h, x : x + w]
+        return CellInk("dash", rule_ink=rules)
+    clean = _kept(ink, speck)
     if len(parts) == 1 and _is_slash(clean, char_height):
-        return CellInk("slash")
+        return CellInk("slash", rule_ink=rules)
+    if len(parts) == 1 and _is_zero(clean, char_height):
+        return CellInk("zero", rule_ink=rules)
     cols = np.flatnonzero(clean.any(axis=0))
-    return CellInk("text", tuple(_bands(clean, char_height)), (int(cols[0]), int(cols[-1]) + 1))
+    return CellInk("text", tuple(_bands(clean, char_height)), (int(cols[0]), int(cols[-1]) + 1), rules)
 
 
 def char_height(ink: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> float:

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from extractors.scan import cleanup, deskew, grid, marks, orientation, reading
+from extractors.scan import cleanup, deskew, grid, marks, orientation, outline, reading
 from extractors.scan.ocr import Box, OcrEngine
 from extractors.scan.ocr.squeeze import recognise_narrowed
 from models.lexicon import is_heading
 from models.observation import GridPosition, Token
 
 MARK_CONFIDENCE = 0.95
-_MARK_TEXT = {"slash": "/", "dash": "-"}
+_MARK_TEXT = {"slash": "/", "dash": "-", "zero": "0"}
 PROBE_CHARS = 3  # a line's first characters, read to tell a heading ("二、", "（三）") from prose
 TITLE_LINES = 4  # the first page's first lines: the title (up to three lines) and the sentence naming it
 
@@ -33,12 +33,13 @@ class UprightPage:
     grey: np.ndarray
     ink: np.ndarray
     unit: int
-    back: np.ndarray  # 2x3 affine: upright pixel -> original pixel
+    back: np.ndarray  # 3x3 projective: upright pixel -> original pixel
 
     def original_box(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
         x0, y0, x1, y1 = box
         corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=float)
         mapped = corners @ self.back.T
+        mapped = mapped[:, :2] / mapped[:, 2:3]
         return (
             round(float(mapped[:, 0].min()), 1),
             round(float(mapped[:, 1].min()), 1),
@@ -60,8 +61,10 @@ def _quarter_turn(k: int, height: int, width: int) -> np.ndarray:
 
 
 def make_upright(image: np.ndarray, engine: OcrEngine) -> UprightPage:
-    """Clean the page, turn it the right way up (quarter turns) and level its skew."""
-    grey = cleanup.flatten_light(cleanup.to_grey(image))
+    """Clean the page, flatten a photographed sheet, turn it the right way up (quarter turns) and
+    level its skew."""
+    grey, sheet = outline.flatten_sheet(cleanup.to_grey(image))
+    grey = cleanup.flatten_light(grey)
     ink = cleanup.ink_mask(grey)
     unit = grid.line_unit(ink)
     height, width = grey.shape
@@ -72,7 +75,7 @@ def make_upright(image: np.ndarray, engine: OcrEngine) -> UprightPage:
     if orientation.upside_down(grey, ink, unit, engine):
         turns += 2
         grey, ink = np.ascontiguousarray(np.rot90(grey, 2)), np.ascontiguousarray(np.rot90(ink, 2))
-    forward = _quarter_turn(turns, height, width)
+    forward = _quarter_turn(turns, height, width) @ sheet
     angle = deskew.skew_angle(ink)
     if abs(angle) >= 0.1:
         h, w = grey.shape
@@ -80,7 +83,7 @@ def make_upright(image: np.ndarray, engine: OcrEngine) -> UprightPage:
         grey = cv2.warpAffine(grey, level, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
         ink = cleanup.ink_mask(grey)
         forward = np.vstack([level, [0, 0, 1]]) @ forward
-    back = np.linalg.inv(forward)[:2]
+    back = np.linalg.inv(forward)
     return UprightPage(grey, ink, unit, back)
 
 
@@ -116,10 +119,32 @@ def _cell_crops(page: UprightPage, table: grid.Table, first: int) -> tuple[list[
             )
         elif ink.kind == "text":
             left, right = x0 + ink.x_range[0] - pad, x0 + ink.x_range[1] + pad
+            interior = page.grey[y0:y1, x0:x1].copy()
+            if ink.rule_ink is not None:
+                interior[ink.rule_ink > 0] = 255
             for top, bottom in ink.lines:
-                crop = page.grey[max(0, y0 + top - pad) : y0 + bottom + pad, max(0, left) : right]
+                crop = _padded(
+                    page.grey, interior, (x0, y0, x1, y1), (left, y0 + top - pad, right, y0 + bottom + pad)
+                )
                 crops.append(_Crop(len(tokens) - 1, cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)))
     return tokens, crops
+
+
+def _padded(
+    grey: np.ndarray, interior: np.ndarray, inside: tuple[int, int, int, int], box: tuple[int, int, int, int]
+) -> np.ndarray:
+    """The crop ``box`` of the page with the cell's interior as cleaned (its rules' ink made paper);
+    the padding beyond the interior comes from the page."""
+    x0, y0 = max(0, box[0]), max(0, box[1])
+    x1, y1 = min(grey.shape[1], box[2]), min(grey.shape[0], box[3])
+    crop = grey[y0:y1, x0:x1].copy()
+    ix0, iy0 = max(inside[0], x0), max(inside[1], y0)
+    ix1, iy1 = min(inside[2], x1), min(inside[3], y1)
+    if ix1 > ix0 and iy1 > iy0:
+        crop[iy0 - y0 : iy1 - y0, ix0 - x0 : ix1 - x0] = interior[
+            iy0 - inside[1] : iy1 - inside[1], ix0 - inside[0] : ix1 - inside[0]
+        ]
+    return crop
 
 
 def _joined(boxes: list[Box]) -> list[Box]:

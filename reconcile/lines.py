@@ -31,12 +31,13 @@ def to_lines(tokens: list[Token]) -> list[Line]:
     """Group grid cells by source row (in the order rows first appear); other tokens stand alone.
 
     An empty token outside a grid is an empty cell a row-form source kept (``a |  | c |``): a blank value.
+    A token of cells run together (``0+80``) is a value even where it does not read as one number.
     """
     lines: list[Line] = []
     rows: dict[tuple[int, int], list[Token]] = {}
     order: list[tuple[int, int] | Token] = []
     for token in tokens:
-        if is_page_furniture(token.text):
+        if is_page_furniture(token.text) and not token.joined:
             continue
         if token.grid is not None:
             key = (token.grid.table, token.grid.row)
@@ -48,7 +49,7 @@ def to_lines(tokens: list[Token]) -> list[Line]:
             order.append(token)
     for item in order:
         if isinstance(item, Token):
-            if looks_like_value(item.text):
+            if item.joined or looks_like_value(item.text):
                 lines.append(Line(values=[Reading.of(item)]))
             else:
                 lines.append(Line(labels=[item]))

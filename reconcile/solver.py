@@ -9,11 +9,20 @@ until none is left; a cell that has one gets ``needs_review`` and its alternativ
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
 from models.template import CellKey, Column, TableTemplate
+from reconcile.digit_runs import (
+    RunPlacement,
+    SplitTable,
+    is_run,
+    place_runs,
+    run_values,
+    split_table,
+    splits,
+)
 from reconcile.evidence import Reading, RowEvidence, TableEvidence
 
 CERTAIN = 0.9
@@ -30,6 +39,12 @@ TIE_BREAK_SECONDS = 1.0
 """Tie-breaks only choose among equally good fits, so their search may stop early."""
 ROUND_SECONDS = 0.3
 """Search for one counter-example with many differing cells; stopping early only costs another round."""
+
+
+RUN_SECONDS = 5.0
+"""The fit of a table with rows run together (``reconcile.digit_runs``) is searched this long at most;
+unproven, its open cells are flagged. A 2019 table 三 of two-digit values run together, with blanks,
+was not proven within 20 s either (several minutes per document on this 2-core machine)."""
 
 
 CORRECTION_COST = 100
@@ -71,9 +86,7 @@ class _TableModel:
         self.evidence = evidence
         self.table = evidence.table
         self.model = cp_model.CpModel()
-        numbers = [
-            r.parsed for ev in evidence.rows.values() for r in ev.readings if r.parsed.kind == "number"
-        ]
+        numbers = run_values([r for ev in evidence.rows.values() for r in ev.readings])
         self.scale = 10 ** min(4, max((p.decimals for p in numbers), default=0))
         self.bound = 2 * sum(abs(p.scaled(self.scale)) for p in numbers) + 1000 * self.scale
         self.values: dict[CellKey, cp_model.IntVar] = {}
@@ -85,6 +98,7 @@ class _TableModel:
         self.reading_vars: dict[int, cp_model.IntVar] = {}
         self.corrections: dict[int, cp_model.IntVar] = {}
         self.placements: dict[str, _RowPlacement] = {}
+        self.runs: dict[str, RunPlacement | SplitTable] = {}
         self.fixed: set[CellKey] = set()
 
     def unscale(self, value: int) -> int | float:
@@ -130,6 +144,9 @@ class _TableModel:
         columns = self.table.section_of(row_key).columns
         cells = [(row_key, column.key) for column in columns]
         readings = evidence.readings
+        if not evidence.positioned and any(map(is_run, readings)):
+            self.runs[row_key] = self.place_run_row(cells, readings)
+            return
         if evidence.positioned or len(readings) == len(cells):
             for cell, reading in zip(cells, readings, strict=True):
                 self.put(cell, reading, [])
@@ -190,6 +207,40 @@ class _TableModel:
             self.put(cell, None, [empty])
         return _RowPlacement(at, dropped)
 
+    def place_run_row(self, cells: list[CellKey], readings: list[Reading]) -> RunPlacement | SplitTable:
+        """A row holding digits that ran together (``reconcile.digit_runs``): its ways to read it as a
+        table constraint, or (too many ways, or a doubtful reading among them) as a path of cuts."""
+        columns = [self.table.cell_map[cell].column for cell in cells]
+        totals = {j for j, cell in enumerate(cells) if cell in self.table.derivable}
+        plain = all(is_run(r) or _constant(r, columns[0], self.scale) is not None for r in readings)
+        ways = splits(columns, readings) if plain else None
+        if ways:
+            row = split_table(self.model, ways, totals, self.scale, self.bound)
+            self.costs.append((DROP_COST, row.drops))
+            for j, cell in enumerate(cells):
+                if j in totals:
+                    self.model.add(self.values[cell] == row.shown[j]).only_enforce_if(row.empty[j].Not())
+                    self.put(cell, None, [row.empty[j]])
+                else:
+                    self.model.add(self.values[cell] == row.shown[j])
+                if columns[j].rarity:
+                    shown = self.model.new_bool_var(f"nonzero{j}")
+                    self.model.add(row.shown[j] == 0).only_enforce_if(shown.Not())
+                    self.tie_breaks.append((columns[j].rarity, shown))
+            return row
+        placement = place_runs(self.model, columns, readings)
+        self.costs.extend((DROP_COST, literal) for literal in placement.dropped.values())
+        for j, cell in enumerate(cells):
+            held = placement.held.get(j, [])
+            for literal, part in held:
+                self.put(cell, part, [literal])
+                if columns[j].rarity and part.parsed.kind == "number" and part.parsed.value:
+                    self.tie_breaks.append((columns[j].rarity, literal))
+            empty = self.model.new_bool_var(f"empty{j}")
+            self.model.add(sum(literal for literal, _ in held) + empty == 1)
+            self.put(cell, None, [empty])
+        return placement
+
     def add_rules(self) -> None:
         for inst in self.table.rule_instances:
             broken = self.model.new_bool_var(f"broken {inst.name}")
@@ -201,6 +252,15 @@ class _TableModel:
 
 def _fits(reading: Reading, column: Column) -> bool:
     return column.signed or (reading.parsed.value or 0) >= 0
+
+
+def _constant(reading: Reading, column: Column, scale: int) -> int | None:
+    """The fixed scaled value a reading gives its cell (a blank is 0); None when it may be corrected."""
+    if reading.parsed.kind == "blank":
+        return 0
+    if reading.parsed.kind == "number" and reading.token.confidence >= CERTAIN and _fits(reading, column):
+        return reading.parsed.scaled(scale)
+    return None
 
 
 def _all_zero(readings: list[Reading]) -> bool:
@@ -232,7 +292,7 @@ def _best_fit(built: _TableModel) -> tuple[cp_model.CpSolver, int, bool]:
     model = built.model
     objective = sum(cost * literal for cost, literal in built.costs)
     model.minimize(objective)
-    solver = _solver()
+    solver = _solver(RUN_SECONDS if built.runs else 20.0)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RuntimeError(
@@ -253,14 +313,31 @@ def _best_fit(built: _TableModel) -> tuple[cp_model.CpSolver, int, bool]:
     return solver, optimum, proven
 
 
-def solve_table(evidence: TableEvidence) -> TableDecision:
+def _runs_unread(evidence: TableEvidence, rows: set[str]) -> TableEvidence:
+    """The table with its rows run together unread: no split of them was found in the time given, so
+    their cells are unknown (``missing``, flagged) rather than guessed."""
+    unread = {key: replace(row, lost=True) if key in rows else row for key, row in evidence.rows.items()}
+    return replace(evidence, rows=unread)
+
+
+def _build(evidence: TableEvidence, seen_rows: set[str]) -> _TableModel:
     built = _TableModel(evidence)
-    seen_rows = {key for key, row in evidence.rows.items() if not row.lost}
     for row in built.table.rows:
         if row.key in seen_rows:
             built.add_row(row.key, evidence.rows[row.key])
     built.add_rules()
-    solver, optimum, proven = _best_fit(built)
+    return built
+
+
+def solve_table(evidence: TableEvidence) -> TableDecision:
+    seen_rows = {key for key, row in evidence.rows.items() if not row.lost}
+    built = _build(evidence, seen_rows)
+    try:
+        solver, optimum, proven = _best_fit(built)
+    except RuntimeError:
+        if not built.runs:
+            raise
+        return solve_table(_runs_unread(evidence, set(built.runs)))
     best = {cell: solver.value(var) for cell, var in built.values.items()}
     occupant = _occupants(built, solver)
     corrected = {key for key, lit in built.corrections.items() if solver.boolean_value(lit)}
@@ -272,9 +349,16 @@ def solve_table(evidence: TableEvidence) -> TableDecision:
         ]
         for row_key, placement in built.placements.items()
     }
+    for row_key, run in built.runs.items():
+        dropped[row_key] = [evidence.rows[row_key].readings[i] for i in run.dropped_in(solver)]
     dropped = {key: readings for key, readings in dropped.items() if readings}
 
-    alternatives, unsure = _alternatives(built, optimum, best, seen_rows)
+    if built.runs and not proven:
+        # Its fit unproven, every open cell is flagged: a search for alternatives would only list them.
+        alternatives: dict[CellKey, set[int]] = {}
+        unsure = {key for key in built.values if key[0] in seen_rows and key not in built.fixed}
+    else:
+        alternatives, unsure = _alternatives(built, optimum, best, seen_rows)
     if not proven:
         unsure = {key for key in built.values if key[0] in seen_rows and key not in built.fixed}
     cells: dict[CellKey, CellDecision] = {}
@@ -318,6 +402,9 @@ def _occupants(built: _TableModel, solver: cp_model.CpSolver) -> dict[CellKey, R
             for (i, j), literal in built.placements[row_key].at.items():
                 if solver.boolean_value(literal):
                     out[row_key, columns[j].key] = evidence.readings[i]
+        elif row_key in built.runs:
+            for j, part in built.runs[row_key].occupants(solver).items():
+                out[row_key, columns[j].key] = part
     return out
 
 

@@ -16,6 +16,7 @@ from lxml import etree
 
 from extractors.base import ExtractionError
 from extractors.encoding import decode, read_bytes
+from models.errors import ErrorCode
 from models.observation import GridPosition, Observations, Token
 
 _SKIP = frozenset(
@@ -89,10 +90,12 @@ def extract_html(path: Path) -> Observations:
     try:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
     except (etree.ParserError, ValueError) as exc:
-        raise ExtractionError(f"{path.name} is not an HTML document: {exc}") from exc
+        raise ExtractionError(ErrorCode.NOT_TEXT, f"{path.name} is not an HTML document: {exc}") from exc
     tokens = list(_Walker(root).tokens())
     if not tokens:
-        raise ExtractionError(f"{path.name} is empty: no text or table cells to read")
+        raise ExtractionError(
+            ErrorCode.NO_TEXT_OR_IMAGE, f"{path.name} is empty: no text or table cells to read"
+        )
     return Observations(source_kind="html", media_type="text/html", pages=None, tokens=tokens)
 
 

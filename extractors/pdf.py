@@ -23,6 +23,7 @@ from extractors.pdf_page import page_tokens
 from extractors.pdf_scanned import Observe, Rendered, load_observer, ocr_page, render
 from extractors.pdf_tables import GridFinder, PageGrids
 from extractors.pdf_textlayer import text_layer_fault
+from models.errors import ErrorCode
 from models.observation import Observations, Token
 
 MEDIA_TYPE = "application/pdf"
@@ -43,7 +44,7 @@ def extract_pdf(path: Path) -> Observations:
             document.close()
     if not any(token.text for token in reader.tokens):
         reasons = "; ".join(reader.notes) or "no text found"
-        raise ExtractionError(f"{path.name}: nothing readable: {reasons}")
+        raise ExtractionError(ErrorCode.NO_TEXT_OR_IMAGE, f"{path.name}: nothing readable: {reasons}")
     return Observations(
         source_kind="pdf", media_type=MEDIA_TYPE, pages=pages, tokens=reader.tokens, notes=reader.notes
     )

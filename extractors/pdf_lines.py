@@ -9,23 +9,18 @@ breaks into runs at gaps wider than a character, and Chinese is joined without s
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from statistics import median
 
 from extractors.pdf_chars import Char
+from models.lexicon import is_folio, is_heading, is_margin_folio
 
 _LINE_TOLERANCE = 0.5  # share of a line's height its characters' centres may wander
 _RUN_GAP = 1.0  # a gap wider than this many character heights starts a new run
 _WORD_GAP = 0.2  # between two Latin letters or digits, a gap this wide (in heights) is a space
-_PAGE_NUMBER = re.compile(
-    r"^[-—–－_~·•\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-—–－_~·•\s]*$"
-)
-_DASHED_NUMBER = re.compile(r"^\s*[-—–－]\s*\d{1,4}\s*[-—–－]\s*$")
 _MARGIN = 0.1  # share of the page height at the top and bottom where a bare number is a folio
 _WRAP_SLACK = 1.5  # character heights a wrapped line may fall short of the right or left margin
-_HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 
 
 @dataclass(frozen=True)
@@ -120,7 +115,7 @@ def join_wrapped(lines: list[list[Run]]) -> list[list[Run]]:
                 right - last_line[2] <= _WRAP_SLACK * em
                 and box[0] - left <= _WRAP_SLACK * em
                 and -0.2 * em <= box[1] - last_line[3] <= em
-                and not _HEADING.match(line[0].text)
+                and not is_heading(line[0].text)
             ):
                 above = out[-1][0]
                 merged = (min(above.bbox[0], box[0]), above.bbox[1], max(above.bbox[2], box[2]), box[3])
@@ -144,10 +139,10 @@ def bounding_box(chars: Iterable[Char]) -> tuple[float, float, float, float]:
 
 def is_page_number(text: str, top: float, bottom: float, page_height: float) -> bool:
     """A folio such as ``- 4 -``, ``第4页`` or ``4/12``; a bare number only in the top or bottom margin."""
-    if _DASHED_NUMBER.match(text):
+    if is_folio(text):
         return True
     in_margin = bottom <= _MARGIN * page_height or top >= (1 - _MARGIN) * page_height
-    return in_margin and bool(_PAGE_NUMBER.match(text))
+    return in_margin and is_margin_folio(text)
 
 
 def _spaced(left: str, right: str) -> bool:

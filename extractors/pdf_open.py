@@ -13,6 +13,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors.base import ExtractionError
+from models.errors import ErrorCode
 
 _PASSWORD_ERRORS = (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY)
 
@@ -25,18 +26,22 @@ PDFIUM_LOCK = threading.RLock()
 def open_pdf(path: Path) -> pdfium.PdfDocument:
     """The document, or ExtractionError saying why it cannot be read. Call holding PDFIUM_LOCK."""
     if not path.is_file():
-        raise ExtractionError(f"{path.name}: no such file")
+        raise ExtractionError(ErrorCode.UNREADABLE, f"{path.name}: no such file")
     with path.open("rb") as handle:
         head = handle.read(1024)
     if b"%PDF-" not in head:
-        raise ExtractionError(f"{path.name} is not a PDF: no %PDF- header")
+        raise ExtractionError(ErrorCode.NOT_A_PDF, f"{path.name} is not a PDF: no %PDF- header")
     try:
         document = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
         if pdfium_c.FPDF_GetLastError() in _PASSWORD_ERRORS or "password" in str(exc).lower():
-            raise ExtractionError(f"{path.name}: encrypted PDF: a password is needed") from exc
-        raise ExtractionError(f"{path.name} is damaged and cannot be read as a PDF: {exc}") from exc
+            raise ExtractionError(
+                ErrorCode.PDF_PASSWORD, f"{path.name}: encrypted PDF: a password is needed"
+            ) from exc
+        raise ExtractionError(
+            ErrorCode.PDF_DAMAGED, f"{path.name} is damaged and cannot be read as a PDF: {exc}"
+        ) from exc
     if len(document) == 0:
         document.close()
-        raise ExtractionError(f"{path.name} is damaged or empty: no pages")
+        raise ExtractionError(ErrorCode.PDF_DAMAGED, f"{path.name} is damaged or empty: no pages")
     return document

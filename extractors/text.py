@@ -15,8 +15,9 @@ from pathlib import Path
 
 from extractors.base import ExtractionError
 from extractors.encoding import decode, read_bytes
+from models.errors import ErrorCode
+from models.lexicon import is_folio, is_value_like
 from models.observation import Observations, Token
-from reconcile.numbers import is_page_furniture, looks_like_value
 
 _BAR = re.compile(r"[|｜]")
 _RULE_CELL = re.compile(r":?-{3,}:?")
@@ -39,14 +40,13 @@ def extract_text(path: Path) -> Observations:
     for cells, split in zip(lines, glued, strict=True):
         if split and (runs_together or _ENUMERATOR.match(split[0])):
             tokens += [Token(text=split[0]), Token(text=split[1], joined=True)]
-        elif (
-            runs_together and len(cells) == 1 and _RUN.fullmatch(cells[0]) and not is_page_furniture(cells[0])
-        ):
+        elif runs_together and len(cells) == 1 and _RUN.fullmatch(cells[0]):
+            # 000/235 is a row, not a folio, on a page that runs its cells together.
             tokens.append(Token(text=cells[0], joined=True))
         else:
             tokens += [Token(text=cell) for cell in cells]
     if not tokens:
-        raise ExtractionError(f"{path.name} is empty: no text to read")
+        raise ExtractionError(ErrorCode.NO_TEXT_OR_IMAGE, f"{path.name} is empty: no text to read")
     return Observations(source_kind="text", media_type="text/plain", pages=None, tokens=tokens)
 
 
@@ -93,10 +93,10 @@ def _spaced_cells(line: str) -> list[str]:
     A page footer (``- 4 -``, ``第 4 页``) stays whole, for reconciliation to leave out.
     """
     words = line.split()
-    if len(words) < 2 or is_page_furniture(line):
+    if len(words) < 2 or is_folio(line):
         return [line]
     start = len(words)
-    while start > 0 and looks_like_value(words[start - 1]):
+    while start > 0 and is_value_like(words[start - 1]):
         start -= 1
     label = " ".join(words[:start])
     return _ENUMERATED.split(label) + words[start:] if label else words

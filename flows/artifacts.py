@@ -25,7 +25,7 @@ def review_notes(document: Document) -> tuple[str, ...]:
     """Markdown bullet lines saying why a document is not valid: error, failed checks, flagged cells."""
     notes: list[str] = []
     if document.error:
-        notes.append(f"- **error**: {document.error}")
+        notes.append(f"- **error** `{document.error.code.value}`: {document.error.message}")
     for check in document.checks:
         if check.passed:
             continue
@@ -60,7 +60,8 @@ def summary_rows(summaries: Sequence[DocumentSummary]) -> list[dict[str, object]
             "failed rules": line.failed_rules,
             "seconds": line.seconds,
             "output": line.output or "",
-            "error": line.error or "",
+            "code": line.error.code.value if line.error else "",
+            "error": line.error.message if line.error else "",
         }
         for line in summaries
     ]

@@ -31,29 +31,20 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.artifacts import Outcome, review_markdown, review_notes, summary_rows
-from models.document import DocumentSummary, RunSummary
+from flows.artifacts import Outcome, review_markdown, summary_rows
+from flows.document import crashed, run_document
+from models.document import DocumentSummary, RunSummary, SkippedFile
 from reportgrid.discover import DocumentInput
-from reportgrid.output import (
-    failed_document,
-    now,
-    output_names,
-    run_summary,
-    summarize,
-    write_document,
-    write_summary,
-)
-from reportgrid.pipeline import process_document
+from reportgrid.limits import DEFAULT_LIMITS, Limits
+from reportgrid.output import SUMMARY_NAME, now, output_names, run_summary, write_summary
 
 DocumentCallback = Callable[[DocumentSummary], None]
 
 
 @task(task_run_name="{name}", cache_policy=NO_CACHE)
-def process_one(path: Path, out_dir: Path, name: str) -> Outcome:
+def process_one(path: Path, out_dir: Path, name: str, limits: Limits) -> Outcome:
     """Read, reconcile and write one document; the pipeline turns bad input into a failed document."""
-    document = process_document(path)
-    written = write_document(document, out_dir, name)
-    return Outcome(summarize(document, written), review_notes(document))
+    return run_document(path, out_dir, name, limits)
 
 
 @flow(name="reportgrid-batch", task_runner=ThreadPoolTaskRunner())
@@ -62,6 +53,8 @@ def process_batch(
     out_dir: Path,
     concurrency: int = 4,
     on_document: DocumentCallback | None = None,
+    skipped: Sequence[SkippedFile] = (),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> RunSummary:
     """Process every input, write ``run-summary.json`` and the operator artifacts; return the summary.
 
@@ -72,17 +65,20 @@ def process_batch(
     out_dir.mkdir(parents=True, exist_ok=True)
     names = output_names([unit.path for unit in inputs])
     outcomes: dict[int, Outcome] = {}
-    jobs = [(unit.path, out_dir, name) for unit, name in zip(inputs, names, strict=True)]
+    jobs = [(unit.path, out_dir, name, limits) for unit, name in zip(inputs, names, strict=True)]
     for index, future in _in_window(jobs, max(1, concurrency)):
         result = future.result(raise_on_failure=False)
         if not isinstance(result, Outcome):
-            result = _crashed(inputs[index].path, out_dir, names[index], result)
+            result = crashed(inputs[index].path, out_dir, names[index], result)
         outcomes[index] = result
         if on_document is not None:
             on_document(result.summary)
     ordered = [outcomes[index] for index in range(len(inputs))]
-    summary = run_summary([outcome.summary for outcome in ordered], started)
-    write_summary(summary, out_dir)
+    summary = run_summary([outcome.summary for outcome in ordered], started, skipped)
+    try:
+        write_summary(summary, out_dir)
+    except OSError as exc:  # the CLI reports it (output.summary_written); the artifacts still go out
+        get_run_logger().error("%s could not be written in %s: %s", SUMMARY_NAME, out_dir, exc)
     counts = ", ".join(f"{count} {status}" for status, count in summary.counts.items())
     create_table_artifact(
         table=summary_rows(summary.documents),
@@ -99,28 +95,17 @@ def process_batch(
 
 
 def _in_window(
-    jobs: Sequence[tuple[Path, Path, str]], width: int
+    jobs: Sequence[tuple[Path, Path, str, Limits]], width: int
 ) -> Iterator[tuple[int, PrefectFuture[Outcome]]]:
     """Submit documents keeping at most ``width`` in flight; yield (job index, future) as each ends."""
     waiting = iter(enumerate(jobs))
     running: dict[PrefectFuture[Outcome], int] = {}
     while True:
-        for index, (path, out_dir, name) in waiting:
-            running[process_one.submit(path, out_dir, name)] = index
+        for index, (path, out_dir, name, limits) in waiting:
+            running[process_one.submit(path, out_dir, name, limits)] = index
             if len(running) >= width:
                 break
         if not running:
             return
         finished = next(as_completed(list(running)))
         yield running.pop(finished), finished
-
-
-def _crashed(path: Path, out_dir: Path, name: str, error: object) -> Outcome:
-    """A failed document for an input whose task raised, so every input still gets its JSON."""
-    document = failed_document(path, f"internal error: processing crashed: {type(error).__name__}: {error}")
-    try:
-        written: Path | None = write_document(document, out_dir, name)
-    except OSError as exc:
-        written = None
-        document.error = f"{document.error}; its JSON could not be written: {exc}"
-    return Outcome(summarize(document, written), review_notes(document))

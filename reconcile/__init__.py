@@ -7,7 +7,10 @@ then checks and the document's status.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from models.document import Document, SourceInfo, TemplateRef
+from models.errors import DocumentError, ErrorCode
 from models.observation import Observations
 from models.template import Template, builtin_templates
 from reconcile.assemble import build_table, rule_checks, structure_problem
@@ -15,7 +18,7 @@ from reconcile.evidence import TableEvidence
 from reconcile.lines import Line, to_lines
 from reconcile.report_meta import find_report_info
 from reconcile.segment import fit_table
-from reconcile.solver import solve_table
+from reconcile.solver import TableDecision, observed_decision, solve_table
 
 
 def _fit_kind(templates: list[Template], lines: list[Line], year: int | None) -> list[TableEvidence]:
@@ -54,6 +57,16 @@ def _kinds() -> dict[str, list[Template]]:
     return kinds
 
 
+def _solve(evidence: TableEvidence) -> TableDecision:
+    """The solver's decision; on a fault inside it, the table as observed: a table that was read is
+    never lost to the solver (the fault is named in a ``solve_incomplete`` check)."""
+    try:
+        return solve_table(evidence)
+    except Exception as exc:
+        why = f"table {evidence.table.id}: the solve failed ({type(exc).__name__}: {exc})"
+        return observed_decision(evidence, why)
+
+
 def reconcile_document(observations: Observations, source: SourceInfo) -> Document:
     lines = to_lines(observations.tokens)
     fits = {
@@ -67,7 +80,11 @@ def reconcile_document(observations: Observations, source: SourceInfo) -> Docume
         return Document(
             source=source,
             status="failed",
-            error="no report table found: the document does not look like a " + _kinds()[kind][0].name,
+            error=DocumentError(
+                code=ErrorCode.NOT_A_REPORT,
+                message=f"{Path(source.path).name}: no report table found: the document does not look like a "
+                + _kinds()[kind][0].name,
+            ),
         )
     versions = [ev.table.version for ev in found]
     template = next(t for t in _kinds()[kind] if t.version == max(set(versions), key=versions.count))
@@ -77,7 +94,10 @@ def reconcile_document(observations: Observations, source: SourceInfo) -> Docume
             message = f"table {evidence.table.title} not found in the source"
             checks.append(structure_problem(evidence.table.id, "table_missing", message))
             continue
-        decision = solve_table(evidence)
+        if evidence.repeats:
+            message = f"table {evidence.table.title} appears more than once; only the first copy is read"
+            checks.append(structure_problem(evidence.table.id, "table_repeated", message))
+        decision = _solve(evidence)
         rules = rule_checks(decision)
         table, table_checks = build_table(evidence, decision, rules)
         tables.append(table)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
-from models.document import Cell, Check, Number, Table
+from models.document import Cell, Check, Table
+from models.lexicon import decimal_text
 from models.template import RuleInstance
 from reconcile.evidence import TableEvidence
 from reconcile.solver import CellDecision, TableDecision
+from reconcile.verdict import table_verdicts
 
 
-def _sum(values: list[Number | None]) -> Number | None:
+def _sum(values: list[Decimal | None]) -> Decimal | None:
     if any(v is None for v in values):
         return None
-    total = sum(v for v in values if v is not None)
-    return round(total, 4) if isinstance(total, float) else total
+    return sum((v for v in values if v is not None), Decimal(0))
 
 
 def rule_checks(decision: TableDecision) -> list[Check]:
@@ -24,7 +26,7 @@ def rule_checks(decision: TableDecision) -> list[Check]:
         expected = _sum([decision.cells[c].value for c in inst.lhs])
         actual = _sum([decision.cells[c].value for c in inst.rhs])
         checkable = expected is not None and actual is not None
-        passed = checkable and abs(expected - actual) < 1e-6  # type: ignore[operator]
+        passed = checkable and expected == actual
         message = _rule_message(inst, decision, expected, actual, checkable)
         checks.append(
             Check(
@@ -44,15 +46,19 @@ def rule_checks(decision: TableDecision) -> list[Check]:
 def _rule_message(
     inst: RuleInstance,
     decision: TableDecision,
-    expected: Number | None,
-    actual: Number | None,
+    expected: Decimal | None,
+    actual: Decimal | None,
     checkable: bool,
 ) -> str:
     if not checkable:
         return f"{inst.rule.text}: cannot be checked, cells are missing"
     if expected == actual:
-        return f"{inst.rule.text}: holds ({expected})"
-    return f"{inst.rule.text}: the parts add up to {expected}, the table says {actual}"
+        return f"{inst.rule.text}: holds ({_text(expected)})"
+    return f"{inst.rule.text}: the parts add up to {_text(expected)}, the table says {_text(actual)}"
+
+
+def _text(value: Decimal | None) -> str:
+    return "nothing" if value is None else decimal_text(value)
 
 
 def _cell_paths(decision: TableDecision, key: tuple[str, str]) -> list[str]:
@@ -60,71 +66,18 @@ def _cell_paths(decision: TableDecision, key: tuple[str, str]) -> list[str]:
     return [" / ".join(spec.row_path) or "(row)", " / ".join(spec.column.path)]
 
 
-def _fixed(cell: CellDecision) -> bool:
-    """A cell whose value is what the source shows, with no freedom left to absorb a misread."""
-    return cell.origin in ("read", "blank") and not cell.alternatives and not cell.needs_review
-
-
-def _confirmed(decision: TableDecision, held: list[Check], placed: set[str]) -> set[tuple[str, ...]]:
-    """Cells a holding sum vouches for.
-
-    A sum whose cells are all fixed readings cross-checks them all (one misread would break it). A sum
-    with one free cell (unreadable, corrected, a blank total) vouches for that cell only when every
-    other cell is trusted: read from text, or itself confirmed. A sum with two free cells vouches for
-    nothing. Repeated until nothing changes, since a confirmed cell can confirm others. Cells of a
-    row placed by its neighbours (``placed``: its label unread) are never trusted by themselves.
-    """
-    fixed = {spec.key for spec in decision.table.cells if _fixed(decision.cells[spec.key])}
-    from_text = {
-        key
-        for key in fixed
-        if key[0] not in placed
-        and (decision.cells[key].reading is None or not decision.cells[key].reading.token.recognised)  # type: ignore[union-attr]
-    }
-    confirmed: set[tuple[str, ...]] = set()
-    while True:
-        before = len(confirmed)
-        trusted = from_text | confirmed
-        for check in held:
-            cells = [(row, col) for row, col in check.cells]
-            free = [cell for cell in cells if cell not in fixed]
-            if not free:
-                confirmed.update(cells)
-            elif len(free) == 1 and all(cell in trusted for cell in cells if cell != free[0]):
-                confirmed.add(free[0])
-        if len(confirmed) == before:
-            return confirmed
-
-
 def build_table(
     evidence: TableEvidence, decision: TableDecision, rules: list[Check]
 ) -> tuple[Table, list[Check]]:
-    """The output table, and the checks that explain its flagged cells.
-
-    A cell is flagged when it is ambiguous, in a broken sum, or read by OCR (or in a row placed by its
-    neighbours) and not confirmed by a sum (see ``_confirmed``; table 二 has no sums, so nothing
-    confirms a confident misread there).
-    """
-    failed = [c for c in rules if not c.passed and c.expected is not None and c.actual is not None]
-    in_failed_rule = {tuple(cell) for check in failed for cell in check.cells}
-    placed = {key for key, row in evidence.rows.items() if row.inferred}
-    confirmed = _confirmed(decision, [c for c in rules if c.passed], placed)
+    """The output table, and the checks that explain its flagged cells (verdicts: ``reconcile.verdict``)."""
+    verdicts = table_verdicts(evidence, decision, rules)
     checks: list[Check] = []
     cells = []
     for spec in decision.table.cells:
         decided: CellDecision = decision.cells[spec.key]
+        verdict = verdicts[spec.key]
         reading = decided.reading
         token = reading.token if reading is not None else None
-        witnessed = token is not None and (token.recognised or spec.row.key in placed)
-        unconfirmed = witnessed and spec.key not in confirmed
-        needs_review = decided.needs_review or spec.key in in_failed_rule or unconfirmed
-        confidence = 1.0 if token is None else token.confidence
-        if decided.origin == "corrected":
-            confidence = 1.0 - confidence if token is not None else 0.0
-        if decided.alternatives:
-            confidence = round(confidence / (len(decided.alternatives) + 1), 3)
-        if decided.origin == "missing":
-            confidence = 0.0
         cells.append(
             Cell(
                 row_key=spec.row.key,
@@ -135,13 +88,15 @@ def build_table(
                 raw=token.text if token is not None else None,
                 unit=reading.parsed.unit if reading is not None else None,
                 origin=decided.origin,  # type: ignore[arg-type]
-                confidence=round(confidence, 3),
-                needs_review=needs_review,
+                confidence=verdict.confidence,
+                needs_review=verdict.needs_review,
+                review_reason=verdict.reason,
                 page=token.page if token is not None else None,
                 bbox=token.bbox if token is not None else None,
             )
         )
         if decided.alternatives:
+            shown = ", ".join(_text(a) for a in decided.alternatives)
             checks.append(
                 Check(
                     kind="ambiguous",
@@ -150,7 +105,7 @@ def build_table(
                     passed=False,
                     message=(
                         f"{' / '.join(_cell_paths(decision, spec.key))}: the source and the rules allow "
-                        f"{decided.value} or {', '.join(map(str, decided.alternatives))}"
+                        f"{_text(decided.value)} or {shown}"
                     ),
                     cells=[[*spec.key]],
                     actual=decided.value,
@@ -158,13 +113,15 @@ def build_table(
                 )
             )
         if decided.origin == "corrected":
+            read = repr(token.text) if token is not None else "nothing"
+            result = "no value" if decided.value is None else _text(decided.value)
             checks.append(
                 Check(
                     kind="correction",
                     table=decision.table.id,
                     name=f"{spec.row.key}/{spec.column.key}",
-                    passed=not needs_review,
-                    message=f"read {token.text if token else '?'!r}, the sums give {decided.value}",
+                    passed=not verdict.needs_review,
+                    message=f"read {read}, the sums give {result}",
                     cells=[[*spec.key]],
                     actual=decided.value,
                 )
@@ -210,6 +167,8 @@ def _structure_checks(evidence: TableEvidence, decision: TableDecision) -> list[
         message = f"row {row_key} shows more values than it has cells; left out: "
         left_out = ", ".join(r.token.text for r in readings)
         checks.append(structure_problem(table_id, f"extra_values[{row_key}]", message + left_out, [row_key]))
+    if decision.incomplete is not None:
+        checks.append(structure_problem(table_id, "solve_incomplete", decision.incomplete))
     if evidence.orphans:
         message = "values that belong to no recognised row: " + ", ".join(
             t.text for t in evidence.orphans[:20]

@@ -15,14 +15,15 @@ free cell) nodes, an edge leaves the next cell empty, puts the next part in it, 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from models.lexicon import ParsedValue, parse_value
 from models.observation import Token
 from models.template import Column
 from reconcile.evidence import Reading
-from reconcile.numbers import ParsedValue, parse_value
 
 MAX_PART = 12
 """Characters in one part at most: the longest value in the real reports is 7 digits (3985758), money
@@ -76,15 +77,16 @@ MAX_SPLITS = 20000
 """Ways to read one row at most before the path model is used instead. A 7-cell row of 2-digit values
 with some cells blank has a few thousand."""
 
+Holds = Callable[[ParsedValue], bool]
 Split = tuple[tuple[Reading | None, ...], tuple[int, ...]]
 """What each cell of the row holds (None: nothing, the cell is empty), and the readings dropped."""
 
 
-def splits(columns: list[Column], readings: list[Reading]) -> list[Split] | None:
+def splits(columns: list[Column], readings: list[Reading], holds: Holds) -> list[Split] | None:
     """Every way to read the row with as few dropped readings as possible; None when there are more
-    than ``MAX_SPLITS``."""
+    than ``MAX_SPLITS``. ``holds``: whether the model can hold a number exactly (a longer part is none)."""
     for allow_drops in (False, True):
-        found = _ways(columns, readings, allow_drops)
+        found = _ways(columns, readings, holds, allow_drops)
         if found is None:
             return None
         if found:
@@ -93,7 +95,9 @@ def splits(columns: list[Column], readings: list[Reading]) -> list[Split] | None
     return []
 
 
-def _ways(columns: list[Column], readings: list[Reading], allow_drops: bool) -> list[Split] | None:
+def _ways(
+    columns: list[Column], readings: list[Reading], holds: Holds, allow_drops: bool
+) -> list[Split] | None:
     """Depth first over (reading, character in it, cell)."""
     pieces = [parts_of(r.token.text) if is_run(r) else {(0, 1): r} for r in readings]
     ends = [len(r.token.text) if is_run(r) else 1 for r in readings]
@@ -119,7 +123,7 @@ def _ways(columns: list[Column], readings: list[Reading], allow_drops: bool) -> 
         if not walk(i, t, j + 1):
             return False
         for (a, b), part in pieces[i].items():
-            if a == t and (not is_run(readings[i]) or numeric_fits(part, columns[j])):
+            if a == t and (not is_run(readings[i]) or numeric_fits(part, columns[j], holds)):
                 held[j] = part
                 if not walk(i, b, j + 1):
                     return False
@@ -171,14 +175,14 @@ class SplitTable:
 
 
 def split_table(
-    model: cp_model.CpModel, ways: list[Split], totals: set[int], scale: int, bound: int
+    model: cp_model.CpModel, ways: list[Split], totals: set[int], decimals: int, bound: int
 ) -> SplitTable:
     """One table constraint over the row's cells from its ways to read it (``totals``: the cells the
     sums may fill when nothing is shown there)."""
     n = len(ways[0][0])
     table: dict[tuple[int, ...], Split] = {}
     for way in ways:
-        shown = [0 if p is None or p.parsed.kind == "blank" else p.parsed.scaled(scale) for p in way[0]]
+        shown = [0 if p is None or p.parsed.kind == "blank" else p.parsed.scaled(decimals) for p in way[0]]
         empty = [int(way[0][j] is None or way[0][j].parsed.kind == "blank") for j in sorted(totals)]  # type: ignore[union-attr]
         table.setdefault((*shown, *empty, len(way[1])), way)
     shown_vars = [model.new_int_var(-bound, bound, f"shown{j}") for j in range(n)]
@@ -191,7 +195,9 @@ def split_table(
 Node = tuple[int, int, int]
 
 
-def place_runs(model: cp_model.CpModel, columns: list[Column], readings: list[Reading]) -> RunPlacement:
+def place_runs(
+    model: cp_model.CpModel, columns: list[Column], readings: list[Reading], holds: Holds
+) -> RunPlacement:
     """The path model of one row: which part each cell may hold, under which literal.
 
     A node (i, t, j) is "at character t of reading i, cell j next"; reading i's end is the next one's
@@ -224,7 +230,7 @@ def place_runs(model: cp_model.CpModel, columns: list[Column], readings: list[Re
                     continue
                 edge(node(i, t, j), node(i, t, j + 1))
                 for (a, b), part in pieces[i].items():
-                    if a == t and (not is_run(readings[i]) or numeric_fits(part, columns[j])):
+                    if a == t and (not is_run(readings[i]) or numeric_fits(part, columns[j], holds)):
                         literal = edge(node(i, a, j), node(i, b, j + 1))
                         placement.held.setdefault(j, []).append((literal, part))
         placement.dropped[i] = model.new_bool_var(f"drop{i}")
@@ -236,10 +242,14 @@ def place_runs(model: cp_model.CpModel, columns: list[Column], readings: list[Re
     return placement
 
 
-def numeric_fits(part: Reading, column: Column) -> bool:
+def numeric_fits(part: Reading, column: Column, holds: Holds) -> bool:
     """A part of a run may stand in a cell when the column can hold it: no sign or decimal in a count,
-    a unit only with money."""
+    a unit only with money, and no more digits than the model holds."""
     parsed = part.parsed
+    if parsed.kind == "blank":
+        return True
+    if not holds(parsed):
+        return False
     if parsed.value < 0 and not column.signed:
         return False
     return column.money or (parsed.decimals == 0 and parsed.unit is None)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from models.lexicon import ParsedValue, parse_value
 from models.observation import Token
 from models.template import TableTemplate
-from reconcile.numbers import ParsedValue, parse_value
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class RowEvidence:
     two numbers into one reading, so no reading of this row is taken as certain."""
     inferred: bool = False
     """Placed by the recognised rows around it, its own label unread: no evidence for a version."""
+    open: bool = False
+    """The text ended inside this row (a truncated page): cells its readings leave free are unknown."""
 
 
 @dataclass
@@ -50,6 +52,8 @@ class TableEvidence:
     orphans: list[Token] = field(default_factory=list)
     header_hits: int = 0
     anchored: bool = False
+    repeats: int = 0
+    """Copies of the table after the first (its title again after its rows): not read."""
 
     @property
     def score(self) -> float:

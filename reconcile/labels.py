@@ -9,9 +9,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-_ENUMERATOR = re.compile(
-    r"^(?:[(（]\s*[一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．)）])"
-)
+from models.lexicon import ENUMERATOR
+
 _DROP = re.compile(r"[\s()（）\[\]【】、,，.。．:：;；“”\"'‘’「」《》<>/／|｜·•\-—_~～]+")
 _CN_DIGITS = "一二三四五六七八九十"
 
@@ -34,7 +33,7 @@ def _canonical_enumerator(text: str) -> str:
 @lru_cache(maxsize=8192)
 def parse_label(text: str) -> Label:
     plain = unicodedata.normalize("NFKC", text).strip()
-    match = _ENUMERATOR.match(plain)
+    match = ENUMERATOR.match(plain)
     enumerator = ""
     if match:
         enumerator = _canonical_enumerator(match.group(0))

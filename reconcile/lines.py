@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from models.lexicon import is_folio, is_value_like
 from models.observation import Token
 from reconcile.evidence import Reading
-from reconcile.numbers import is_page_furniture, looks_like_value
 
 
 @dataclass
@@ -31,13 +31,13 @@ def to_lines(tokens: list[Token]) -> list[Line]:
     """Group grid cells by source row (in the order rows first appear); other tokens stand alone.
 
     An empty token outside a grid is an empty cell a row-form source kept (``a |  | c |``): a blank value.
-    A token of cells run together (``0+80``) is a value even where it does not read as one number.
+    A token of cells run together (``300/003``) is a value even where it reads as a folio or no number.
     """
     lines: list[Line] = []
     rows: dict[tuple[int, int], list[Token]] = {}
     order: list[tuple[int, int] | Token] = []
     for token in tokens:
-        if is_page_furniture(token.text) and not token.joined:
+        if is_folio(token.text) and not token.joined:
             continue
         if token.grid is not None:
             key = (token.grid.table, token.grid.row)
@@ -49,7 +49,7 @@ def to_lines(tokens: list[Token]) -> list[Line]:
             order.append(token)
     for item in order:
         if isinstance(item, Token):
-            if item.joined or looks_like_value(item.text):
+            if item.joined or is_value_like(item.text):
                 lines.append(Line(values=[Reading.of(item)]))
             else:
                 lines.append(Line(labels=[item]))

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
+from models.lexicon import is_value_like
 from models.observation import Token
 from models.template import Row, TableTemplate
 from reconcile.evidence import Reading, RowEvidence, TableEvidence
 from reconcile.labels import contains_phrase, core, is_continuation, label_score, parse_label
 from reconcile.lines import Line
-from reconcile.numbers import looks_like_value
 
 ROW_MATCH = 80.0
 GROUP_MATCH = 85.0
@@ -30,6 +30,11 @@ class _Fitter:
         self.header_cores = {core(label) for label in table.column_labels}
         self.headers_seen: set[str] = set()
         self.unlabelled = next((row for row in self.rows if not row.path), None)
+        self.copy_may_start = False
+        """The table's title came again after its rows: values for a row already read now start a
+        copy of the table (a report bound twice), which is counted and not read. Merged, 25 copies
+        made rows of 25 times their cells and a solve of minutes. Values for new rows make it a
+        continuation (续表), read as usual."""
 
     def is_own_anchor(self, text: str) -> bool:
         return any(contains_phrase(text, anchor) for anchor in self.table.anchors)
@@ -100,8 +105,17 @@ class _Fitter:
         return False
 
     def target(self, values: list[Reading]) -> RowEvidence | None:
-        """The evidence of the row these values belong to; None (and orphans noted) when no row."""
+        """The evidence of the row these values belong to; None (and orphans noted) when no row, or
+        when the values belong to a copy of the table."""
+        if self.evidence.repeats:
+            return None
         row = self.current or self.unlabelled
+        if row is not None and self.copy_may_start and any(r.token.text.strip() for r in values):
+            if row.key in self.evidence.rows and self.evidence.rows[row.key].readings:
+                self.evidence.repeats += 1
+                self.current = None
+                return None
+            self.copy_may_start = False
         if row is None:
             self.evidence.orphans.extend(r.token for r in values if r.parsed.kind != "blank")
             return None
@@ -117,6 +131,8 @@ class _Fitter:
     def take_unlabelled_grid_row(self, index: int | None, cells: list[Token]) -> bool:
         """A grid row whose label was not recognised: placed by its neighbours (True), else its values
         orphaned."""
+        if self.evidence.repeats:
+            return False
         row = self.rows[index] if index is not None and 0 <= index < len(self.rows) else None
         if row is None or not row.path or row.key in self.evidence.rows:
             self.evidence.orphans.extend(cell for cell in cells if cell.text.strip())
@@ -199,6 +215,7 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
         if fitter.is_own_anchor(text):
             active = True
             fitter.evidence.anchored = True
+            fitter.copy_may_start = bool(fitter.evidence.rows)
         elif fitter.is_other_anchor(text) or (active and _is_mark(text, foreign)):
             active = False
             fitter.current = None
@@ -241,6 +258,11 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
             last_header = number
         if active and line.values:
             fitter.take_values(line.values)
+    if lines and lines[-1].cells is None and active and fitter.current is not None:
+        # The text ends inside this row (a truncated page): what did not come is unknown, not blank.
+        row = fitter.evidence.rows.get(fitter.current.key)
+        if row is not None and (lines[-1].values or lines[-1].labels[-1:] == [row.label]):
+            row.open = True
     # Rows placed by their neighbours place the next ones in turn (two unread labels in a row).
     while unplaced:
         found = [(item, _row_between(item[0], placed, _has_values(item[1]))) for item in unplaced]
@@ -271,11 +293,11 @@ def _blank_unlabelled_row(fitter: _Fitter) -> None:
 
 
 def _is_label(cell: Token) -> bool:
-    return bool(cell.text.strip()) and not looks_like_value(cell.text)
+    return bool(cell.text.strip()) and not is_value_like(cell.text)
 
 
 def _has_values(cells: list[Token]) -> bool:
-    return any(cell.text.strip() and looks_like_value(cell.text) for cell in cells)
+    return any(cell.text.strip() and is_value_like(cell.text) for cell in cells)
 
 
 def _grid_row(cells: list[Token]) -> tuple[int, int]:

@@ -1,32 +1,39 @@
-"""Decide every cell of one table with CP-SAT: place the readings, hold the sums, and prove what is certain.
+"""Decide every cell of one table with CP-SAT: place the readings, hold the sums, and prove what is unique.
 
-The model: each reading of a row goes to one cell (order kept; a grid source fixes the cell), empty
-cells are 0 except totals, which the rules determine. Every rule is a soft equation; the solver
-minimises broken rules, then corrections of doubtful (low-confidence OCR) readings. A cell is certain
-only when no other optimal solution gives it another value — the solver is asked for counter-examples
-until none is left; a cell that has one gets ``needs_review`` and its alternative values.
+The model: each reading of a row goes to one cell (order kept; a grid source fixes the cell). An empty
+cell the source showed is 0, except totals, which the rules determine; a cell the source did not show
+(a gap in a row read by OCR or from a damaged grid row) is free and comes out ``missing``. Every rule
+is a soft equation; the solver minimises broken rules, then corrections of doubtful readings (OCR
+numbers and blanks under ``CERTAIN``). The solver then looks for other optimal solutions: a cell that
+one of them changes gets those values as its alternatives. Whether a cell is certain is decided from
+these facts and the evidence in ``reconcile/verdict.py``, not here.
+
+Numbers are exact: values are scaled to whole units of the table's finest printed decimal, and a
+reading too large to hold in CP-SAT's integer domain is unreadable. The whole solve of a table runs on
+a budget of deterministic time; if not even one fitting solution is found within it, the table falls
+back to what was observed (``observed_decision``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ortools.sat.python import cp_model
 
+from models.lexicon import ParsedValue
 from models.template import CellKey, Column, TableTemplate
-from reconcile.digit_runs import (
-    RunPlacement,
-    SplitTable,
-    is_run,
-    place_runs,
-    run_values,
-    split_table,
-    splits,
-)
+from reconcile.digit_runs import RunPlacement, SplitTable, is_run, place_runs, run_values, split_table, splits
 from reconcile.evidence import Reading, RowEvidence, TableEvidence
 
 CERTAIN = 0.9
 """Readings at or above this confidence (a text layer, HTML, a confident OCR read) are never rewritten."""
+VALUE_LIMIT = 10**15
+"""The largest scaled magnitude a reading may have: every variable's bound stays under 2**52 and a sum
+of a table's 26 cells under 2**57, inside CP-SAT's 64-bit domain (a 19-digit number overflowed it)."""
+TABLE_BUDGET = 8.0
+"""Deterministic seconds for all the solves of one table. The generated corpora's tables need under 0.2;
+damaged texts took up to 60 s of rounds before there was a budget (issue 11's fuzz corpus)."""
 VIOLATION_COST = 1000
 DROP_COST = 3000
 UNFILLED_TOTAL_COST = 20
@@ -41,12 +48,6 @@ ROUND_SECONDS = 0.3
 """Search for one counter-example with many differing cells; stopping early only costs another round."""
 
 
-RUN_SECONDS = 5.0
-"""The fit of a table with rows run together (``reconcile.digit_runs``) is searched this long at most;
-unproven, its open cells are flagged. A 2019 table 三 of two-digit values run together, with blanks,
-was not proven within 20 s either (several minutes per document on this 2-core machine)."""
-
-
 CORRECTION_COST = 100
 """Correcting a doubtful reading is cheaper than breaking a rule. Every correction costs the same: which
 of two doubtful readings is the misread is not settled by their confidences, only chosen by them."""
@@ -59,11 +60,20 @@ def correction_tie_break(confidence: float) -> int:
 
 @dataclass
 class CellDecision:
-    value: int | float | None
+    """What the solve says of one cell: its value, the reading it holds, and what else it could be.
+
+    ``alternatives``: values other optimal solutions give the cell (None: the cell unobserved there).
+    ``unproven``: the budget ran out before the solver could look for such solutions.
+    ``unreadable``: the reading is no number, none this table's model can hold exactly, or none that can
+    stand in its cell (a negative count, a decimal count).
+    """
+
+    value: Decimal | None
     reading: Reading | None
     origin: str
-    needs_review: bool
-    alternatives: list[int | float] = field(default_factory=list)
+    alternatives: list[Decimal | None] = field(default_factory=list)
+    unproven: bool = False
+    unreadable: bool = False
 
 
 @dataclass
@@ -71,6 +81,10 @@ class TableDecision:
     table: TableTemplate
     cells: dict[CellKey, CellDecision]
     dropped: dict[str, list[Reading]]
+    incomplete: str | None = None
+    """Why the solve is not complete (a budget ran out, no solution was found); None when it is."""
+    arranged: frozenset[str] = frozenset()
+    """Rows whose readings the sums placed (fewer readings than cells, their order alone known)."""
 
 
 @dataclass
@@ -81,14 +95,53 @@ class _RowPlacement:
     dropped: dict[int, cp_model.IntVar]
 
 
+class _Budget:
+    """Deterministic seconds left for one table's solves."""
+
+    def __init__(self, seconds: float) -> None:
+        self.left = seconds
+
+    def solver(self, seconds: float) -> cp_model.CpSolver:
+        """One worker, bounded in deterministic time so a document gives the same answer however loaded
+        the machine is; the wall-clock bound is only a safety net."""
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_deterministic_time = max(0.01, min(seconds, self.left))
+        solver.parameters.max_time_in_seconds = 10 * max(seconds, 1.0)
+        return solver
+
+    def spend(self, solver: cp_model.CpSolver) -> None:
+        self.left -= solver.deterministic_time
+
+    @property
+    def spent(self) -> bool:
+        return self.left <= 0.01
+
+
+def gaps_observed(row: RowEvidence) -> bool:
+    """Whether the cells a row's readings leave free were seen empty.
+
+    In a complete text (a web page's text, a PDF's text layer) an empty cell vanishes, so a row's
+    missing numbers are blanks. Text recognised from pixels or a damaged grid row may simply have lost
+    them, and a text that ends inside the row never showed the rest: there a cell no reading takes
+    was not observed at all.
+    """
+    tokens = [reading.token for reading in row.readings]
+    if row.label is not None:
+        tokens.append(row.label)
+    return not row.damaged and not row.open and not any(token.recognised for token in tokens)
+
+
 class _TableModel:
     def __init__(self, evidence: TableEvidence) -> None:
         self.evidence = evidence
         self.table = evidence.table
         self.model = cp_model.CpModel()
         numbers = run_values([r for ev in evidence.rows.values() for r in ev.readings])
-        self.scale = 10 ** min(4, max((p.decimals for p in numbers), default=0))
-        self.bound = 2 * sum(abs(p.scaled(self.scale)) for p in numbers) + 1000 * self.scale
+        self.decimals = max((p.decimals for p in numbers), default=0)
+        self.scale = 10**self.decimals
+        held = [abs(p.scaled(self.decimals)) for p in numbers if self.holds(p)]
+        self.bound = min(2 * sum(held) + 1000 * self.scale, 2**52)
         self.values: dict[CellKey, cp_model.IntVar] = {}
         for spec in self.table.cells:
             low = -self.bound if spec.column.signed else 0
@@ -99,20 +152,21 @@ class _TableModel:
         self.corrections: dict[int, cp_model.IntVar] = {}
         self.placements: dict[str, _RowPlacement] = {}
         self.runs: dict[str, RunPlacement | SplitTable] = {}
+        self.vacant: dict[CellKey, cp_model.IntVar] = {}
+        """Literals of cells that an order-only row may leave unobserved (true: no reading there)."""
+        self.unobserved: set[CellKey] = set()
         self.fixed: set[CellKey] = set()
 
-    def unscale(self, value: int) -> int | float:
-        """A model value back in the table's units: a whole number stays an int."""
-        whole, rest = divmod(value, self.scale)
-        return whole if rest == 0 else value / self.scale
+    def holds(self, parsed: ParsedValue) -> bool:
+        """A number the model can hold exactly; a longer one is unreadable."""
+        return parsed.kind == "number" and abs(parsed.scaled(self.decimals)) <= VALUE_LIMIT
 
-    def reading_value(self, reading: Reading, fits: bool = True) -> cp_model.LinearExprT:
-        """The value a number reading stands for: fixed when certain, correctable when doubtful or
-        when it cannot stand in the cell as read (``fits`` False: a negative number in a cell that
-        holds counts, as a scrambled row can ask)."""
-        read = reading.parsed.scaled(self.scale)
-        if reading.token.confidence >= CERTAIN and fits:
-            return read
+    def unscale(self, value: int) -> Decimal:
+        """A model value back in the table's units, exactly."""
+        return Decimal(value).scaleb(-self.decimals) if value % self.scale else Decimal(value // self.scale)
+
+    def correctable(self, reading: Reading, read: int) -> cp_model.IntVar:
+        """A variable standing for what a doubtful reading says, equal to ``read`` unless corrected."""
         key = id(reading)
         if key not in self.reading_vars:
             var = self.model.new_int_var(-self.bound, self.bound, "w")
@@ -125,20 +179,42 @@ class _TableModel:
             self.tie_breaks.append((correction_tie_break(reading.token.confidence), corrected))
         return self.reading_vars[key]
 
+    def reading_value(self, reading: Reading, fits: bool = True) -> cp_model.LinearExprT:
+        """The value a number reading stands for: fixed when certain, correctable when doubtful or
+        when it cannot stand in the cell as read (``fits`` False: a negative number in a cell that
+        holds counts, as a scrambled row can ask)."""
+        read = reading.parsed.scaled(self.decimals)
+        if reading.token.confidence >= CERTAIN and fits:
+            return read
+        return self.correctable(reading, read)
+
     def put(self, cell: CellKey, reading: Reading | None, when: list[cp_model.IntVar]) -> None:
-        """Constrain a cell to hold ``reading`` (None: the cell is empty) whenever ``when`` holds."""
+        """Constrain a cell to hold ``reading`` (None: the cell is seen empty) whenever ``when`` holds.
+
+        An unreadable reading, or a number too long to hold, leaves the cell to the rules.
+        """
         value = self.values[cell]
         derivable = cell in self.table.derivable
         if reading is None or reading.parsed.kind == "blank":
-            if not derivable:
+            if derivable:
+                unfilled = self.model.new_bool_var(f"unfilled total {cell}")
+                self.model.add(value == 0).only_enforce_if([*when, unfilled.Not()])
+                self.tie_breaks.append((UNFILLED_TOTAL_COST, unfilled))
+            elif reading is not None and reading.token.confidence < CERTAIN:
+                self.model.add(value == self.correctable(reading, 0)).only_enforce_if(when)
+            else:
                 self.model.add(value == 0).only_enforce_if(when)
-                return
-            unfilled = self.model.new_bool_var(f"unfilled total {cell}")
-            self.model.add(value == 0).only_enforce_if([*when, unfilled.Not()])
-            self.tie_breaks.append((UNFILLED_TOTAL_COST, unfilled))
-        elif reading.parsed.kind == "number":
+        elif self.holds(reading.parsed):
             fits = _fits(reading, self.table.cell_map[cell].column)
             self.model.add(value == self.reading_value(reading, fits)).only_enforce_if(when)
+
+    def certain(self, cell: CellKey, reading: Reading) -> bool:
+        """A reading that pins its cell: a confident number that fits it, or a confident blank."""
+        if reading.token.confidence < CERTAIN:
+            return False
+        if reading.parsed.kind == "blank":
+            return cell not in self.table.derivable
+        return self.holds(reading.parsed) and _fits(reading, self.table.cell_map[cell].column)
 
     def add_row(self, row_key: str, evidence: RowEvidence) -> None:
         columns = self.table.section_of(row_key).columns
@@ -150,25 +226,24 @@ class _TableModel:
         if evidence.positioned or len(readings) == len(cells):
             for cell, reading in zip(cells, readings, strict=True):
                 self.put(cell, reading, [])
-                certain = (
-                    reading.parsed.kind == "number"
-                    and reading.token.confidence >= CERTAIN
-                    and _fits(reading, self.table.cell_map[cell].column)
-                )
-                if certain or (reading.parsed.kind == "blank" and cell not in self.table.derivable):
+                if self.certain(cell, reading):
                     self.fixed.add(cell)
             return
+        observed = gaps_observed(evidence)
         if not readings:
+            if not observed:
+                self.unobserved.update(cells)
+                return
             for cell in cells:
                 self.put(cell, None, [])
                 if cell not in self.table.derivable:
                     self.fixed.add(cell)
             return
-        self.placements[row_key] = self.place_in_order(cells, readings)
-        if _all_zero(readings):
+        self.placements[row_key] = self.place_in_order(cells, readings, observed)
+        if observed and _all_zero(readings):
             self.fixed.update(cell for cell in cells if cell not in self.table.derivable)
 
-    def place_in_order(self, cells: list[CellKey], readings: list[Reading]) -> _RowPlacement:
+    def place_in_order(self, cells: list[CellKey], readings: list[Reading], observed: bool) -> _RowPlacement:
         n, k = len(cells), len(readings)
         model = self.model
         at: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -204,7 +279,10 @@ class _TableModel:
             empty = model.new_bool_var(f"empty{j}")
             model.add(sum(here) == 0).only_enforce_if(empty)
             model.add(sum(here) == 1).only_enforce_if(empty.Not())
-            self.put(cell, None, [empty])
+            if observed:
+                self.put(cell, None, [empty])
+            else:
+                self.vacant[cell] = empty
         return _RowPlacement(at, dropped)
 
     def place_run_row(self, cells: list[CellKey], readings: list[Reading]) -> RunPlacement | SplitTable:
@@ -212,10 +290,10 @@ class _TableModel:
         table constraint, or (too many ways, or a doubtful reading among them) as a path of cuts."""
         columns = [self.table.cell_map[cell].column for cell in cells]
         totals = {j for j, cell in enumerate(cells) if cell in self.table.derivable}
-        plain = all(is_run(r) or _constant(r, columns[0], self.scale) is not None for r in readings)
-        ways = splits(columns, readings) if plain else None
+        plain = all(is_run(r) or self.constant(r) is not None for r in readings)
+        ways = splits(columns, readings, self.holds) if plain else None
         if ways:
-            row = split_table(self.model, ways, totals, self.scale, self.bound)
+            row = split_table(self.model, ways, totals, self.decimals, self.bound)
             self.costs.append((DROP_COST, row.drops))
             for j, cell in enumerate(cells):
                 if j in totals:
@@ -228,7 +306,7 @@ class _TableModel:
                     self.model.add(row.shown[j] == 0).only_enforce_if(shown.Not())
                     self.tie_breaks.append((columns[j].rarity, shown))
             return row
-        placement = place_runs(self.model, columns, readings)
+        placement = place_runs(self.model, columns, readings, self.holds)
         self.costs.extend((DROP_COST, literal) for literal in placement.dropped.values())
         for j, cell in enumerate(cells):
             held = placement.held.get(j, [])
@@ -241,6 +319,16 @@ class _TableModel:
             self.put(cell, None, [empty])
         return placement
 
+    def constant(self, reading: Reading) -> int | None:
+        """The fixed scaled value a certain reading gives any cell (a blank is 0); else None."""
+        if reading.token.confidence < CERTAIN:
+            return None
+        if reading.parsed.kind == "blank":
+            return 0
+        if self.holds(reading.parsed) and reading.parsed.value >= 0 and not reading.parsed.decimals:
+            return reading.parsed.scaled(self.decimals)
+        return None
+
     def add_rules(self) -> None:
         for inst in self.table.rule_instances:
             broken = self.model.new_bool_var(f"broken {inst.name}")
@@ -251,16 +339,9 @@ class _TableModel:
 
 
 def _fits(reading: Reading, column: Column) -> bool:
-    return column.signed or (reading.parsed.value or 0) >= 0
-
-
-def _constant(reading: Reading, column: Column, scale: int) -> int | None:
-    """The fixed scaled value a reading gives its cell (a blank is 0); None when it may be corrected."""
-    if reading.parsed.kind == "blank":
-        return 0
-    if reading.parsed.kind == "number" and reading.token.confidence >= CERTAIN and _fits(reading, column):
-        return reading.parsed.scaled(scale)
-    return None
+    """A number that can stand in the column as read: negative only where signed, decimals only in money."""
+    parsed = reading.parsed
+    return (column.signed or parsed.value >= 0) and (column.money or parsed.decimals == 0)
 
 
 def _all_zero(readings: list[Reading]) -> bool:
@@ -272,73 +353,60 @@ def _all_zero(readings: list[Reading]) -> bool:
     )
 
 
-def _solver(seconds: float = 20.0) -> cp_model.CpSolver:
-    """One worker, bounded in deterministic time so a document gives the same answer however loaded
-    the machine is; the wall-clock bound is only a safety net."""
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = seconds
-    solver.parameters.max_time_in_seconds = 10 * seconds
-    return solver
+class _Unsolved(Exception):
+    """Not even one solution within the budget (or a model CP-SAT refuses)."""
 
 
-def _best_fit(built: _TableModel) -> tuple[cp_model.CpSolver, int, bool]:
+def _best_fit(built: _TableModel, budget: _Budget) -> tuple[cp_model.CpSolver, int, bool]:
     """The best fit, then the tie-breaks among solutions that fit as well.
 
     Returns the solver holding the chosen solution, the optimal fit and whether it is proven optimal.
     The tie-break search is bounded in time: any solution with the optimal fit is a sound reference
     for the certainty check, the tie-breaks only choose which values a doubtful cell shows.
     """
+    if budget.spent:
+        raise _Unsolved("its budget was spent before the solve")
     model = built.model
     objective = sum(cost * literal for cost, literal in built.costs)
     model.minimize(objective)
-    solver = _solver(RUN_SECONDS if built.runs else 20.0)
+    solver = budget.solver(budget.left)
     status = solver.solve(model)
+    budget.spend(solver)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(
-            f"table {built.table.id}: the solver found no assignment ({solver.status_name(status)})"
-        )
+        raise _Unsolved(f"the solver found no assignment ({solver.status_name(status)})")
     optimum = round(solver.objective_value)
-    if not built.tie_breaks:
-        return solver, optimum, status == cp_model.OPTIMAL
     proven = status == cp_model.OPTIMAL
+    if not built.tie_breaks or budget.spent:
+        return solver, optimum, proven
     model.clear_hints()
     for var in built.values.values():
         model.add_hint(var, solver.value(var))
     model.add(objective <= optimum)
     model.minimize(sum(cost * literal for cost, literal in built.tie_breaks))
-    chooser = _solver(TIE_BREAK_SECONDS)
-    if chooser.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    chooser = budget.solver(TIE_BREAK_SECONDS)
+    found = chooser.solve(model)
+    budget.spend(chooser)
+    if found in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return chooser, optimum, proven
     return solver, optimum, proven
 
 
-def _runs_unread(evidence: TableEvidence, rows: set[str]) -> TableEvidence:
-    """The table with its rows run together unread: no split of them was found in the time given, so
-    their cells are unknown (``missing``, flagged) rather than guessed."""
-    unread = {key: replace(row, lost=True) if key in rows else row for key, row in evidence.rows.items()}
-    return replace(evidence, rows=unread)
-
-
-def _build(evidence: TableEvidence, seen_rows: set[str]) -> _TableModel:
+def solve_table(evidence: TableEvidence, budget_seconds: float = TABLE_BUDGET) -> TableDecision:
+    """The table's cells decided by the solver; what was observed alone when it finds no solution."""
     built = _TableModel(evidence)
+    seen_rows = {key for key, row in evidence.rows.items() if not row.lost}
     for row in built.table.rows:
         if row.key in seen_rows:
             built.add_row(row.key, evidence.rows[row.key])
     built.add_rules()
-    return built
-
-
-def solve_table(evidence: TableEvidence) -> TableDecision:
-    seen_rows = {key for key, row in evidence.rows.items() if not row.lost}
-    built = _build(evidence, seen_rows)
+    budget = _Budget(budget_seconds)
     try:
-        solver, optimum, proven = _best_fit(built)
-    except RuntimeError:
-        if not built.runs:
-            raise
-        return solve_table(_runs_unread(evidence, set(built.runs)))
+        solver, optimum, proven = _best_fit(built, budget)
+    except _Unsolved as exc:
+        return observed_decision(evidence, f"table {evidence.table.id}: {exc}")
     best = {cell: solver.value(var) for cell, var in built.values.items()}
+    vacant = {cell for cell, literal in built.vacant.items() if solver.boolean_value(literal)}
+    missing = built.unobserved | vacant
     occupant = _occupants(built, solver)
     corrected = {key for key, lit in built.corrections.items() if solver.boolean_value(lit)}
     dropped = {
@@ -353,39 +421,73 @@ def solve_table(evidence: TableEvidence) -> TableDecision:
         dropped[row_key] = [evidence.rows[row_key].readings[i] for i in run.dropped_in(solver)]
     dropped = {key: readings for key, readings in dropped.items() if readings}
 
-    if built.runs and not proven:
-        # Its fit unproven, every open cell is flagged: a search for alternatives would only list them.
-        alternatives: dict[CellKey, set[int]] = {}
-        unsure = {key for key in built.values if key[0] in seen_rows and key not in built.fixed}
-    else:
-        alternatives, unsure = _alternatives(built, optimum, best, seen_rows)
+    checkable = [k for k in built.values if k[0] in seen_rows and k not in built.fixed and k not in missing]
+    alternatives, unsure = _alternatives(built, optimum, best, checkable, budget)
     if not proven:
-        unsure = {key for key in built.values if key[0] in seen_rows and key not in built.fixed}
+        unsure = set(checkable)
+    incomplete = None
+    if unsure:
+        incomplete = f"table {evidence.table.id}: the solve's budget ran out before every cell was proven"
     cells: dict[CellKey, CellDecision] = {}
     for spec in built.table.cells:
         key = spec.key
-        row_key = spec.row.key
-        if row_key not in seen_rows:
-            cells[key] = CellDecision(None, None, "missing", True)
+        if key[0] not in seen_rows or key in missing:
+            cells[key] = CellDecision(None, None, "missing")
             continue
         reading = occupant.get(key)
-        value = built.unscale(best[key])
-        origin = _origin(reading, key in built.table.derivable, corrected)
-        alts = sorted(alternatives.get(key, set()) - {best[key]})
-        alt_values = [built.unscale(a) for a in alts]
-        needs_review = bool(alts) or key in unsure or row_key in dropped or evidence.rows[row_key].damaged
-        if origin == "corrected" and reading is not None and reading.parsed.kind == "unreadable" and alts:
-            value = None
-        cells[key] = CellDecision(value, reading, origin, needs_review, alt_values)
-    return TableDecision(built.table, cells, dropped)
+        unheld = reading is not None and reading.parsed.kind != "blank" and not built.holds(reading.parsed)
+        if reading is not None and reading.parsed.kind == "number":
+            unheld = unheld or not _fits(reading, spec.column)
+        was_corrected = reading is not None and id(reading) in corrected
+        origin = _origin(reading, key in built.table.derivable, was_corrected or unheld)
+        others = alternatives.get(key, set()) - {best[key]}
+        alts = sorted((built.unscale(a) if a is not None else None for a in others), key=_none_last)
+        if reading is not None and reading.parsed.kind == "number" and origin != "corrected":
+            value: Decimal | None = reading.parsed.value
+        else:
+            value = None if unheld and alts else built.unscale(best[key])
+        cells[key] = CellDecision(value, reading, origin, alts, key in unsure, unheld)
+    return TableDecision(built.table, cells, dropped, incomplete, frozenset([*built.placements, *built.runs]))
 
 
-def _origin(reading: Reading | None, derivable: bool, corrected: set[int]) -> str:
-    if reading is None or reading.parsed.kind == "blank":
+def _none_last(value: Decimal | None) -> tuple[bool, Decimal]:
+    return (value is None, value if value is not None else Decimal(0))
+
+
+def _origin(reading: Reading | None, derivable: bool, corrected: bool) -> str:
+    """``corrected``: the reading was rewritten by the rules, or is no number the cell can hold."""
+    if reading is None or (reading.parsed.kind == "blank" and not corrected):
         return "derived" if derivable else "blank"
-    if reading.parsed.kind == "unreadable" or id(reading) in corrected:
-        return "corrected"
-    return "read"
+    return "corrected" if corrected else "read"
+
+
+def observed_decision(evidence: TableEvidence, why: str) -> TableDecision:
+    """The table as observed, without the sums: for a table the solver could not settle in its budget.
+
+    A row whose readings are exactly its cells (a grid row, or a text row with a number per cell) keeps
+    them where they stand; every other cell is unobserved. The verdict flags what no sum confirms.
+    """
+    table = evidence.table
+    cells: dict[CellKey, CellDecision] = {}
+    for spec in table.cells:
+        cells[spec.key] = CellDecision(None, None, "missing")
+    for row_key, row in evidence.rows.items():
+        columns = table.section_of(row_key).columns
+        if row.lost or not (row.positioned or len(row.readings) == len(columns)):
+            continue
+        for column, reading in zip(columns, row.readings, strict=True):
+            parsed = reading.parsed
+            if parsed.kind == "number" and abs(parsed.value) < VALUE_LIMIT:
+                cells[row_key, column.key] = CellDecision(parsed.value, reading, "read")
+            elif parsed.kind == "blank" and (row_key, column.key) not in table.derivable:
+                cells[row_key, column.key] = CellDecision(Decimal(0), reading, "blank")
+            else:
+                cells[row_key, column.key] = CellDecision(None, reading, "corrected", unreadable=True)
+    for row_key in evidence.rows:
+        for column in table.section_of(row_key).columns:
+            if cells[row_key, column.key].reading is None:
+                cells[row_key, column.key].unproven = True
+    return TableDecision(table, cells, {}, why)
 
 
 def _occupants(built: _TableModel, solver: cp_model.CpSolver) -> dict[CellKey, Reading]:
@@ -409,46 +511,52 @@ def _occupants(built: _TableModel, solver: cp_model.CpSolver) -> dict[CellKey, R
 
 
 def _alternatives(
-    built: _TableModel, optimum: int, best: dict[CellKey, int], seen_rows: set[str]
-) -> tuple[dict[CellKey, set[int]], set[CellKey]]:
-    """Per cell, the values other optimal solutions give it; and the cells the solver could not settle.
+    built: _TableModel, optimum: int, best: dict[CellKey, int], checkable: list[CellKey], budget: _Budget
+) -> tuple[dict[CellKey, set[int | None]], set[CellKey]]:
+    """Per cell, the values other optimal solutions give it (None: unobserved there); and the cells the
+    budget left unsettled.
 
     Group testing: ask for an optimal solution in which at least one still-unproven cell differs (as many
     as a short search finds). Each answer marks the cells it changes as ambiguous; "infeasible" proves
-    every remaining cell certain at once.
+    every remaining cell unique at once.
     """
     model = built.model
     objective = sum(cost * literal for cost, literal in built.costs)
     model.clear_objective()
     model.add(objective <= optimum)
-    checkable = [key for key in built.values if key[0] in seen_rows and key not in built.fixed]
     differs = {}
     for key in checkable:
         differs[key] = model.new_bool_var(f"differs {key}")
         model.add(built.values[key] != best[key]).only_enforce_if(differs[key])
-    found: dict[CellKey, set[int]] = {}
+    found: dict[CellKey, set[int | None]] = {}
     remaining = list(checkable)
     model.clear_hints()
     while remaining:
+        if budget.spent:
+            model.clear_assumptions()
+            return found, set(remaining)
         round_on = model.new_bool_var("round")
         model.add_bool_or([differs[key] for key in remaining]).only_enforce_if(round_on)
         model.clear_assumptions()
         model.add_assumptions([round_on])
         model.maximize(sum(differs[key] for key in remaining))
-        solver = _solver(ROUND_SECONDS)
+        solver = budget.solver(ROUND_SECONDS)
         status = solver.solve(model)
-        if status == cp_model.UNKNOWN:
+        budget.spend(solver)
+        if status == cp_model.UNKNOWN and not budget.spent:
             model.clear_objective()
-            solver = _solver()
+            solver = budget.solver(budget.left)
             status = solver.solve(model)
+            budget.spend(solver)
         if status == cp_model.INFEASIBLE:
             break
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             model.clear_assumptions()
             return found, set(remaining)
         for other in checkable:
-            value = solver.value(built.values[other])
-            if value != best[other]:
+            vacant = other in built.vacant and solver.boolean_value(built.vacant[other])
+            value = None if vacant else solver.value(built.values[other])
+            if vacant or value != best[other]:
                 found.setdefault(other, {best[other]}).add(value)
         remaining = [key for key in remaining if key not in found]
     model.clear_assumptions()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, NoReturn
 
+import httpx
 import typer
 from pydantic import ValidationError
 from rich.console import Console
@@ -15,9 +18,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Column, Table
 
 from models.document import Document, DocumentSummary, RunSummary
+from models.errors import ErrorCode
 from models.template import builtin_templates
-from reportgrid.discover import DiscoveryError, discover
-from reportgrid.output import SUMMARY_NAME
+from reportgrid.discover import DiscoveryError, discover, skipped_files
+from reportgrid.limits import DEFAULT_MEMORY_BYTES, DEFAULT_SECONDS, Limits
+from reportgrid.output import SUMMARY_NAME, summary_written
 from reportgrid.review_page import write_review
 from reportgrid.schema import schema_text
 
@@ -30,7 +35,12 @@ console = Console()
 errors = Console(stderr=True, soft_wrap=True)
 STATUS_STYLE = {"valid": "green", "needs_review": "yellow", "failed": "red"}
 MAX_ROWS = 100
+MAX_SKIPPED_LISTED = 10
+OUTPUT_FAILED = 1
 USAGE_ERROR = 2
+PREFECT_UNREACHABLE = 3
+# Seconds the Prefect API has to answer its health check before the run gives up with exit code 3.
+PREFECT_CHECK_SECONDS = 10.0
 
 
 @app.command()
@@ -38,22 +48,37 @@ def run(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursed) of documents.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the JSON files and run-summary.json.")],
     concurrency: Annotated[int, typer.Option(min=1, help="Documents processed at the same time.")] = 4,
+    no_server: Annotated[
+        bool, typer.Option("--no-server", help="Run without Prefect (no flow run, same JSON).")
+    ] = False,
+    time_limit: Annotated[
+        float, typer.Option(min=0, help="Seconds one document may take (0: no limit).")
+    ] = DEFAULT_SECONDS,
+    memory_limit: Annotated[
+        float, typer.Option(min=0, help="GB of memory one document may use (0: no limit).")
+    ] = DEFAULT_MEMORY_BYTES / 2**30,
 ) -> None:
     """Process every document under PATHS in one Prefect flow run; one JSON per document in OUT.
 
-    Exits 0 when the run completed, even if documents failed or need review (see their status).
+    Exits 0 when the run completed, even if documents failed or need review (see their status); 1 when
+    some JSON could not be written; 2 on a usage error; 3 when the Prefect API does not answer.
     """
     try:
         inputs = discover(paths)
-        out.mkdir(parents=True, exist_ok=True)
     except (DiscoveryError, OSError) as exc:
         _usage_error(str(exc))
     if not inputs:
         _usage_error(f"no documents found under {', '.join(map(str, paths))}")
-    _prefect_defaults()
-    from flows.batch import process_batch
+    _check_output(out)
+    skipped = skipped_files(paths, inputs)
+    if no_server:
+        from flows.local import process_batch_locally as process
+    else:
+        _prefect_defaults()
+        _require_prefect()
+        from flows.batch import process_batch as process
 
-    _hide_task_run_logs()
+        _hide_task_run_logs()
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -67,10 +92,56 @@ def run(
         def finished(line: DocumentSummary) -> None:
             progress.update(bar, advance=1, description=f"{Path(line.source).name}: {line.status}")
 
-        summary = process_batch(inputs, out, concurrency=concurrency, on_document=finished)
+        limits = Limits(
+            seconds=time_limit or None, memory_bytes=int(memory_limit * 2**30) if memory_limit else None
+        )
+        summary = process(
+            inputs, out, concurrency=concurrency, on_document=finished, skipped=skipped, limits=limits
+        )
     console.print(_status_table(summary))
+    _report_run(summary, out)
+    unwritten = summary.errors.get(ErrorCode.OUTPUT_UNWRITABLE.value, 0)
+    if not summary_written(summary, out):
+        errors.print(f"[red]error:[/red] {SUMMARY_NAME} could not be written in {escape(str(out))}")
+        raise typer.Exit(OUTPUT_FAILED)
+    if unwritten:
+        errors.print(
+            f"[red]error:[/red] {unwritten} documents' JSON could not be written (output_unwritable)"
+        )
+        raise typer.Exit(OUTPUT_FAILED)
+
+
+def _report_run(summary: RunSummary, out: Path) -> None:
+    """The run's totals: statuses, failures per code, duplicate contents, files found but not read."""
     counts = ", ".join(f"{count} {status}" for status, count in summary.counts.items())
     console.print(f"{len(summary.documents)} documents: {counts}. Results in {out}/ (run-summary.json).")
+    if summary.errors:
+        console.print("failed by code: " + ", ".join(f"{n} {code}" for code, n in summary.errors.items()))
+    for sources in summary.duplicates:
+        console.print(f"[yellow]same content (sha256)[/yellow]: {escape(', '.join(sources))}")
+    if summary.skipped:
+        kinds = Counter(line.reason for line in summary.skipped)
+        listed = "; ".join(f"{n} {escape(reason)}" for reason, n in kinds.most_common())
+        console.print(
+            f"[yellow]skipped {len(summary.skipped)} files that are not documents[/yellow]: {listed}"
+        )
+        for line in summary.skipped[:MAX_SKIPPED_LISTED]:
+            console.print(f"  skipped {escape(line.path)}: {escape(line.reason)}")
+        if len(summary.skipped) > MAX_SKIPPED_LISTED:
+            console.print(f"  … all {len(summary.skipped)} are in {SUMMARY_NAME}")
+
+
+def _check_output(out: Path) -> None:
+    """A usage error before any work when the output folder cannot be created or written."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        descriptor, probe = tempfile.mkstemp(dir=out, prefix=".rg-probe-")
+        os.close(descriptor)
+        os.unlink(probe)
+    except OSError as exc:
+        _usage_error(
+            f"output folder {escape(str(out))} cannot be written: {escape(exc.strerror or str(exc))}"
+        )
 
 
 @app.command()
@@ -159,7 +230,7 @@ def _status_table(summary: RunSummary) -> Table:
             str(line.failed_rules),
             f"{line.seconds:.1f}",
         ]
-        table.add_row(*cells, *([line.error or ""] if with_errors else []))
+        table.add_row(*cells, *([str(line.error) if line.error else ""] if with_errors else []))
     return table
 
 
@@ -177,6 +248,29 @@ def _prefect_defaults() -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def _require_prefect() -> None:
+    """Exit 3 with a clear message when ``PREFECT_API_URL`` names a server that does not answer.
+
+    Without the check a dead port ends in a traceback and an address that drops packets hangs for
+    minutes. With no URL set, Prefect starts its own temporary server, so there is nothing to check.
+    """
+    from prefect.settings import get_current_settings
+
+    url = get_current_settings().api.url
+    if not url:
+        return
+    try:
+        response = httpx.get(f"{url.rstrip('/')}/health", timeout=PREFECT_CHECK_SECONDS)
+        response.raise_for_status()
+    except httpx.HTTPError as exc:
+        errors.print(
+            f"[red]error:[/red] the Prefect API at {escape(url)} does not answer "
+            f"({escape(type(exc).__name__)}: {escape(str(exc) or 'no response')}). Start the server, unset "
+            "PREFECT_API_URL to use a temporary one, or run with --no-server."
+        )
+        raise typer.Exit(PREFECT_UNREACHABLE) from None
 
 
 class _NoRoutineTaskLogs(logging.Filter):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractors.base import IMAGE_SUFFIXES, supported
+from models.document import SkippedFile
 
 _PAGE_NAME = re.compile(r"^(?P<name>.+?)[_-](?:p|page)(?P<number>\d+)$", re.IGNORECASE)
 
@@ -79,11 +80,11 @@ def discover(paths: Iterable[Path]) -> list[DocumentInput]:
     seen: set[Path] = set()
     found: list[DocumentInput] = []
     for path in paths:
-        if not path.exists():
+        if not os.path.lexists(path):  # a dangling or looping link named is an input: it fails alone
             raise DiscoveryError(f"{path}: no such file or folder")
         units = _walk(path) if path.is_dir() else [DocumentInput(path)]
         for unit in units:
-            key = unit.path.resolve()
+            key = Path(os.path.realpath(unit.path))  # resolve() raises on a symlink loop
             if key not in seen:
                 seen.add(key)
                 found.append(unit)
@@ -120,5 +121,39 @@ def _refuse_scattered_pages(folder: Path, files: list[Path]) -> None:
 
 
 def _listing(folder: Path) -> list[Path]:
-    """A folder's entries sorted by name, without hidden ones (``.git``, editor files)."""
-    return sorted((folder / name for name in os.listdir(folder) if not name.startswith(".")), key=str)
+    """A folder's entries sorted by name, without hidden ones (``.git``, editor files); none when the
+    folder cannot be listed (``skipped_files`` reports it)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return sorted((folder / name for name in names if not name.startswith(".")), key=str)
+
+
+def skipped_files(paths: Iterable[Path], units: Iterable[DocumentInput]) -> list[SkippedFile]:
+    """Every non-hidden entry under the folders in ``paths`` that no unit covers, with the reason, so
+    an operator can tell what was there and not read."""
+    covered = {Path(os.path.realpath(p)) for unit in units for p in (unit.path, *unit.pages)}
+    skipped: list[SkippedFile] = []
+    for folder in (path for path in paths if path.is_dir()):
+        for root, folders, files in os.walk(folder, onerror=lambda exc: _unlisted(exc, skipped)):
+            folders[:] = sorted(name for name in folders if not name.startswith("."))
+            for name in sorted(name for name in files if not name.startswith(".")):
+                path = Path(root) / name
+                if Path(os.path.realpath(path)) not in covered:
+                    skipped.append(SkippedFile(path=str(path), reason=_skip_reason(path)))
+    return skipped
+
+
+def _unlisted(error: OSError, skipped: list[SkippedFile]) -> None:
+    skipped.append(SkippedFile(path=str(error.filename), reason=f"folder cannot be read: {error.strerror}"))
+
+
+def _skip_reason(path: Path) -> str:
+    try:
+        path.stat()
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+    if not path.is_file():
+        return "not a regular file"
+    return f"unsupported file type {path.suffix.lower() or '(none)'!r}"

@@ -6,6 +6,7 @@ in the same folder, is flushed to disk, then renamed over the final name in one 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections import Counter, defaultdict
@@ -13,8 +14,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from models.document import Document, DocumentSummary, RunSummary, SourceInfo, Status
-from reportgrid.pipeline import source_info
+from models.document import Document, DocumentSummary, RunSummary, SkippedFile, Status, to_json
+from models.errors import DocumentError
+from reportgrid.pipeline import failed
 
 SUMMARY_NAME = "run-summary.json"
 STATUSES: tuple[Status, ...] = ("valid", "needs_review", "failed")
@@ -23,7 +25,8 @@ STATUSES: tuple[Status, ...] = ("valid", "needs_review", "failed")
 def write_atomic(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` (UTF-8) so that it holds either the old or the whole new content."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # A short temporary name: the final name may already be near the file system's 255 bytes.
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".rg-", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             os.fchmod(handle.fileno(), 0o644)  # mkstemp's 0600 would hide results from other readers
@@ -56,7 +59,7 @@ def output_names(paths: Sequence[Path]) -> list[str]:
     suffix (``x.txt.json``, ``x.html.json``); those that still clash take their folder path relative to
     the inputs' common folder (``a__x.txt.json``). A name never takes ``run-summary.json``.
     """
-    absolute = [path.resolve() for path in paths]
+    absolute = [Path(os.path.realpath(path)) for path in paths]  # resolve() raises on a symlink loop
     base = Path(os.path.commonpath([p.parent for p in absolute])) if absolute else Path()
     ladders = [_name_ladder(path, base) for path in absolute]
     names = [""] * len(paths)
@@ -80,7 +83,21 @@ def output_names(paths: Sequence[Path]) -> list[str]:
 
 def _name_ladder(path: Path, base: Path) -> tuple[str, str, str]:
     relative = path.relative_to(base) if path.is_relative_to(base) else Path(path.name)
-    return path.stem, path.name, "__".join(relative.parts)
+    return _fitting(path.stem), _fitting(path.name), _fitting("__".join(relative.parts))
+
+
+# File names are limited to 255 bytes; the longest suffix added to a name is ".review.html" (12) and a
+# numbered clash "-NN", so names are kept to 200 bytes.
+MAX_NAME_BYTES = 200
+
+
+def _fitting(name: str) -> str:
+    """``name``, or when it is too long for a file name its start and a hash of the whole of it."""
+    if len(name.encode()) <= MAX_NAME_BYTES:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:12]
+    start = name.encode()[: MAX_NAME_BYTES - len(digest) - 1].decode(errors="ignore")
+    return f"{start}-{digest}"
 
 
 def _numbered(name: str, taken: set[str]) -> str:
@@ -94,17 +111,13 @@ def _numbered(name: str, taken: set[str]) -> str:
 
 def write_document(document: Document, out_dir: Path, name: str) -> Path:
     path = out_dir / name
-    write_atomic(path, document.model_dump_json(indent=2) + "\n")
+    write_atomic(path, to_json(document))
     return path
 
 
-def failed_document(path: Path, error: str) -> Document:
+def failed_document(path: Path, error: DocumentError) -> Document:
     """A document for an input that could not be processed at all, carrying the reason."""
-    try:
-        source = source_info(path)
-    except OSError:
-        source = SourceInfo(path=str(path), sha256="", media_type="application/octet-stream")
-    return Document(source=source, status="failed", error=error)
+    return failed(path, error)
 
 
 def summarize(document: Document, output: Path | None) -> DocumentSummary:
@@ -112,6 +125,7 @@ def summarize(document: Document, output: Path | None) -> DocumentSummary:
     cells = [cell for table in document.tables for cell in table.cells]
     return DocumentSummary(
         source=document.source.path,
+        sha256=document.source.sha256,
         output=output.name if output is not None else None,
         status=document.status,
         error=document.error,
@@ -122,20 +136,38 @@ def summarize(document: Document, output: Path | None) -> DocumentSummary:
     )
 
 
-def run_summary(documents: Sequence[DocumentSummary], started: datetime) -> RunSummary:
+def run_summary(
+    documents: Sequence[DocumentSummary], started: datetime, skipped: Sequence[SkippedFile] = ()
+) -> RunSummary:
     counts = Counter(doc.status for doc in documents)
+    by_digest: defaultdict[str, list[str]] = defaultdict(list)
+    for doc in documents:
+        if doc.sha256:
+            by_digest[doc.sha256].append(doc.source)
+    codes = Counter(doc.error.code.value for doc in documents if doc.error is not None)
     return RunSummary(
         started=started.isoformat(timespec="seconds"),
         finished=now().isoformat(timespec="seconds"),
         documents=list(documents),
         counts={status: counts[status] for status in STATUSES},
+        errors=dict(sorted(codes.items())),
+        duplicates=[sources for sources in by_digest.values() if len(sources) > 1],
+        skipped=list(skipped),
     )
 
 
 def write_summary(summary: RunSummary, out_dir: Path) -> Path:
     path = out_dir / SUMMARY_NAME
-    write_atomic(path, summary.model_dump_json(indent=2) + "\n")
+    write_atomic(path, to_json(summary))
     return path
+
+
+def summary_written(summary: RunSummary, out_dir: Path) -> bool:
+    """Whether ``out_dir`` holds this very summary (its writing can fail on a full or read-only disk)."""
+    try:
+        return RunSummary.model_validate_json((out_dir / SUMMARY_NAME).read_bytes()) == summary
+    except (OSError, ValueError):
+        return False
 
 
 def now() -> datetime:

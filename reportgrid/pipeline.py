@@ -9,6 +9,7 @@ from pathlib import Path
 
 from extractors.base import ExtractionError, extract
 from models.document import Document, SourceInfo
+from models.errors import DocumentError, ErrorCode
 from reconcile import reconcile_document
 
 
@@ -31,9 +32,7 @@ def _digest(path: Path) -> str:
 
 def source_info(path: Path, pages: int | None = None, media_type: str | None = None) -> SourceInfo:
     digest = _digest(path)
-    return SourceInfo(
-        path=str(path), sha256=digest, media_type=media_type or _media_type(path), pages=pages
-    )
+    return SourceInfo(path=str(path), sha256=digest, media_type=media_type or _media_type(path), pages=pages)
 
 
 def process_document(path: Path) -> Document:
@@ -45,13 +44,21 @@ def process_document(path: Path) -> Document:
             observations, source_info(path, observations.pages, observations.media_type)
         )
     except ExtractionError as exc:
-        document = Document(source=_safe_source(path), status="failed", error=str(exc))
-    except Exception as exc:  # one bad document must not stop a run of thousands
-        document = Document(
-            source=_safe_source(path), status="failed", error=f"internal error: {type(exc).__name__}: {exc}"
+        document = failed(path, exc.as_error())
+    except MemoryError:
+        document = failed(
+            path, DocumentError(code=ErrorCode.LIMIT_MEMORY, message=f"{path.name}: ran out of memory")
         )
+    except Exception as exc:  # one bad document must not stop a run of thousands
+        message = f"{path.name}: processing crashed: {type(exc).__name__}: {exc}"
+        document = failed(path, DocumentError(code=ErrorCode.INTERNAL, message=message))
     document.seconds = round(time.perf_counter() - started, 3)
     return document
+
+
+def failed(path: Path, error: DocumentError) -> Document:
+    """A ``failed`` document for ``path`` carrying ``error``; its source as far as it can be read."""
+    return Document(source=_safe_source(path), status="failed", error=error)
 
 
 def _safe_source(path: Path) -> SourceInfo:

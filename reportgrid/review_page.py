@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.document import Cell, Check, Document, Number, Table
+from models.lexicon import decimal_text
 from models.template import TableTemplate, builtin_templates
 from reportgrid.output import write_atomic
 
@@ -92,7 +93,7 @@ def render_review(document: Document) -> str:
         _meta(document),
     ]
     if document.error:
-        parts.append(f'<div class="error">{_e(document.error)}</div>')
+        parts.append(f'<div class="error">{_e(str(document.error))}</div>')
     if not document.tables:
         parts.append('<p class="summary">No tables were read.</p>')
     else:
@@ -140,7 +141,7 @@ def _meta(document: Document) -> str:
     rows = [
         ("source", document.source.path),
         ("status", None),
-        ("error", document.error or "none"),
+        ("error", str(document.error) if document.error else "none"),
         ("issuer", document.report.issuer or "unknown"),
         ("year", str(document.report.year) if document.report.year is not None else "unknown"),
         ("template", f"{template.id} {template.version}" if template else "none"),
@@ -395,7 +396,7 @@ def _check_list(checks: list[Check]) -> str:
 
 
 def _number(value: Number | None) -> str:
-    return "–" if value is None else str(value)
+    return "–" if value is None else decimal_text(value)
 
 
 def _e(text: str) -> str:

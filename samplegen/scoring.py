@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from models.document import Document
@@ -33,7 +34,8 @@ def load_expected(path: Path) -> dict:
 
 
 def score_document(document: Document, expected: Expected) -> Score:
-    """A cell is right when its value equals the truth; wrong and not needs_review is a silent error.
+    """A cell is right when its value equals the truth exactly (as printed, no tolerance); wrong and not
+    needs_review is a silent error.
     A table the document lacks counts with all its cells."""
     score = Score()
     tables = {table.id: table for table in document.tables}
@@ -49,7 +51,7 @@ def score_document(document: Document, expected: Expected) -> Score:
         for key, value in cells.items():
             cell = decided.get(key)
             score.cells += 1
-            right = cell is not None and cell.value is not None and abs(cell.value - value) < 1e-6
+            right = cell is not None and cell.value is not None and cell.value == Decimal(str(value))
             flagged = cell is None or cell.needs_review
             score.right += right
             score.flagged += flagged

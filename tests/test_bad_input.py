@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from models.document import Document
+from models.errors import ErrorCode
 from reportgrid.pipeline import process_document
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_scans"
@@ -25,20 +26,22 @@ def _run(tmp_path: Path, name: str, content: str | bytes) -> Document:
 def test_a_text_that_is_not_a_report_fails_with_a_clear_error(tmp_path: Path) -> None:
     document = _run(tmp_path, "notice.txt", "关于开展春季植树活动的通知\n各单位：\n请于3月12日前报名。\n12\n")
     assert document.status == "failed"
-    assert "no report table found" in (document.error or "")
+    assert document.error is not None and document.error.code == ErrorCode.NOT_A_REPORT
+    assert "notice.txt" in document.error.message and "no report table found" in document.error.message
     assert document.tables == []
 
 
 def test_binary_garbage_in_a_txt_fails_with_a_clear_error(tmp_path: Path) -> None:
     document = _run(tmp_path, "garbage.txt", bytes(range(256)) * 40)
     assert document.status == "failed"
-    assert "not a text document" in (document.error or "")
+    assert document.error is not None and document.error.code == ErrorCode.NOT_TEXT
+    assert "garbage.txt is not a text document" in document.error.message
 
 
 def test_an_empty_file_fails_with_a_clear_error(tmp_path: Path) -> None:
     document = _run(tmp_path, "empty.txt", b"")
     assert document.status == "failed"
-    assert document.error
+    assert document.error is not None and document.error.code == ErrorCode.EMPTY_FILE
 
 
 def test_a_report_missing_table_four_needs_review(tmp_path: Path) -> None:
@@ -68,4 +71,22 @@ def test_a_report_truncated_mid_table_flags_what_it_lacks(tmp_path: Path, cut_af
 def test_an_unsupported_file_type_fails_with_a_clear_error(tmp_path: Path) -> None:
     document = _run(tmp_path, "report.docx", b"PK\x03\x04")
     assert document.status == "failed"
-    assert "unsupported file type" in (document.error or "")
+    assert document.error is not None and document.error.code == ErrorCode.UNSUPPORTED_TYPE
+    assert "report.docx: unsupported file type" in document.error.message
+
+
+def test_a_report_bound_twice_reads_the_first_copy_and_says_so(tmp_path: Path) -> None:
+    """Twice the same tables: the first copy is read, each table says it is repeated (needs_review); the
+    copies are not merged into rows of twice their cells (which took minutes to solve)."""
+    once = process_document(_write(tmp_path, "once.txt", HUSHAN))
+    twice = _run(tmp_path, "twice.txt", HUSHAN + HUSHAN)
+    assert twice.status == "needs_review"
+    repeated = [c.table for c in twice.checks if c.name == "table_repeated"]
+    assert repeated == ["二", "三", "四"]
+    assert [t.model_dump() for t in twice.tables] == [t.model_dump() for t in once.tables]
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from extractors.text import extract_text
 from models.document import Document
+from models.lexicon import is_value_like
 from models.template import builtin_templates
 from reconcile.digit_runs import parts_of
-from reconcile.numbers import looks_like_value
 from reportgrid.pipeline import process_document
 from samplegen.render_text import render_joined_text
 from samplegen.scoring import load_expected, score_document
@@ -73,7 +73,7 @@ def _joined_real(name: str, tmp_path: Path) -> Document:
         if not line:
             continue
         in_four = (in_four or "行政复议、行政诉讼情况" in line) and not line.startswith("五、")
-        if looks_like_value(line) and out and (not in_four or out[-1][-1].isdigit()):
+        if is_value_like(line) and out and (not in_four or out[-1][-1].isdigit()):
             out[-1] += line
         else:
             out.append(line)

@@ -12,10 +12,12 @@ import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
-import flows.batch
+import reportgrid.limits
 from flows.batch import process_batch
 from models.document import Document, DocumentSummary, RunSummary
+from models.errors import ErrorCode
 from reportgrid.discover import discover
+from reportgrid.limits import NO_LIMITS
 
 REAL = Path(__file__).resolve().parent.parent / "samplegen" / "real"
 
@@ -76,11 +78,14 @@ def test_bad_inputs_fail_with_a_clear_error(batch: Batch) -> None:
     out = batch.out
     garbage = _load(out, "garbage.json")
     assert garbage.status == "failed"
-    assert "binary" in (garbage.error or "")
-    assert _load(out, "empty.json").status == "failed"
+    assert garbage.error is not None and garbage.error.code == ErrorCode.NOT_TEXT
+    assert "binary" in garbage.error.message
+    empty = _load(out, "empty.json")
+    assert empty.status == "failed" and empty.error is not None and empty.error.code == ErrorCode.EMPTY_FILE
     unsupported = _load(out, "minutes.json")
     assert unsupported.status == "failed"
-    assert ".docx" in (unsupported.error or "")
+    assert unsupported.error is not None and unsupported.error.code == ErrorCode.UNSUPPORTED_TYPE
+    assert ".docx" in unsupported.error.message
 
 
 def test_run_summary_lists_every_document_in_input_order(batch: Batch) -> None:
@@ -94,6 +99,7 @@ def test_run_summary_lists_every_document_in_input_order(batch: Batch) -> None:
         "minutes.docx",
     ]
     assert summary.counts == {"valid": 1, "needs_review": 0, "failed": 3}
+    assert summary.errors == {"empty_file": 1, "not_text": 1, "unsupported_type": 1}
     hushan = summary.documents[2]
     assert (hushan.output, hushan.cells_needing_review, hushan.failed_rules) == ("hushan-2020.json", 0, 0)
     assert hushan.cells == sum(len(table.cells) for table in _load(out, "hushan-2020.json").tables)
@@ -116,19 +122,20 @@ def test_artifacts_summarise_the_run_and_what_needs_review(batch: Batch) -> None
 
 
 def test_a_crashing_task_becomes_a_failed_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_process = flows.batch.process_document
+    real_process = reportgrid.limits.process_document
 
     def crash_on_boom(path: Path) -> Document:
         if path.name == "boom.txt":
             raise RuntimeError("simulated crash")
         return real_process(path)
 
-    monkeypatch.setattr(flows.batch, "process_document", crash_on_boom)
+    monkeypatch.setattr(reportgrid.limits, "process_document", crash_on_boom)
     folder = _inputs(tmp_path / "in")
     shutil.copy(folder / "hushan-2020.txt", folder / "boom.txt")
-    summary = process_batch(discover([folder]), tmp_path / "out", concurrency=1)
+    summary = process_batch(discover([folder]), tmp_path / "out", concurrency=1, limits=NO_LIMITS)
     boom = _load(tmp_path / "out", "boom.json")
     assert boom.status == "failed"
-    assert "RuntimeError: simulated crash" in (boom.error or "")
+    assert boom.error is not None and boom.error.code == ErrorCode.INTERNAL
+    assert "RuntimeError: simulated crash" in boom.error.message
     assert _load(tmp_path / "out", "hushan-2020.json").status == "valid"
     assert len(summary.documents) == 4

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from models.document import Cell, Check, Document, SourceInfo, Table
+from models.errors import DocumentError, ErrorCode
 from reportgrid import output
 
 
@@ -97,9 +98,10 @@ def test_summarize_counts_cells_review_and_failed_rules(tmp_path: Path) -> None:
 
 
 def test_failed_document_for_a_missing_file_names_it(tmp_path: Path) -> None:
-    document = output.failed_document(tmp_path / "gone.txt", "task crashed")
+    error = DocumentError(code=ErrorCode.INTERNAL, message="gone.txt: task crashed")
+    document = output.failed_document(tmp_path / "gone.txt", error)
     assert document.status == "failed"
-    assert document.error == "task crashed"
+    assert document.error == error
     assert document.source.path.endswith("gone.txt")
 
 

@@ -18,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 import extractors.pdf as pdf_module
 from extractors.base import ExtractionError, extract
 from extractors.pdf import extract_pdf
+from models.errors import ErrorCode
 from models.observation import GridPosition, Token
 
 
@@ -43,31 +44,36 @@ def test_encrypted_with_an_empty_user_password_opens(tmp_path: Path) -> None:
 
 def test_encrypted_with_a_user_password_is_a_clear_error(tmp_path: Path) -> None:
     table_pdf(tmp_path / "secret.pdf", encrypt=StandardEncryption("secret", ownerPassword="owner"))
-    with pytest.raises(ExtractionError, match="encrypted PDF: a password is needed"):
+    with pytest.raises(ExtractionError, match="encrypted PDF: a password is needed") as caught:
         extract_pdf(tmp_path / "secret.pdf")
+    assert caught.value.code == ErrorCode.PDF_PASSWORD
 
 
 def test_garbage_bytes_are_an_extraction_error(tmp_path: Path) -> None:
     path = tmp_path / "garbage.pdf"
     path.write_bytes(np.random.default_rng(0).integers(0, 256, 4096, dtype=np.uint8).tobytes())
-    with pytest.raises(ExtractionError, match="not a PDF"):
+    with pytest.raises(ExtractionError, match="not a PDF") as caught:
         extract(path)
+    assert caught.value.code == ErrorCode.NOT_A_PDF
     path.write_bytes(b"%PDF-1.7\n" + path.read_bytes())
-    with pytest.raises(ExtractionError, match="damaged"):
+    with pytest.raises(ExtractionError, match="damaged") as caught:
         extract(path)
+    assert caught.value.code == ErrorCode.PDF_DAMAGED
 
 
 def test_truncated_pdf_is_an_extraction_error(tmp_path: Path) -> None:
     table_pdf(tmp_path / "whole.pdf")
     data = (tmp_path / "whole.pdf").read_bytes()
     (tmp_path / "cut.pdf").write_bytes(data[: len(data) // 10])
-    with pytest.raises(ExtractionError, match=r"cut\.pdf is damaged"):
+    with pytest.raises(ExtractionError, match=r"cut\.pdf is damaged") as caught:
         extract_pdf(tmp_path / "cut.pdf")
+    assert caught.value.code == ErrorCode.PDF_DAMAGED
 
 
 def test_missing_file_is_an_extraction_error(tmp_path: Path) -> None:
-    with pytest.raises(ExtractionError, match="no such file"):
+    with pytest.raises(ExtractionError, match="no such file") as caught:
         extract_pdf(tmp_path / "absent.pdf")
+    assert caught.value.code == ErrorCode.UNREADABLE
 
 
 def broken_font_map_pdf(path: Path) -> PdfWriter:

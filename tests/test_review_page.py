@@ -102,7 +102,7 @@ def test_a_failed_document_shows_its_error(tmp_path: Path) -> None:
     document = process_document(path)
     assert document.status == "failed" and document.error
     root = lxml.html.fromstring(render_review(document))
-    assert root.xpath("string(//div[@class='error'])") == document.error
+    assert root.xpath("string(//div[@class='error'])") == f"not_text: {document.error.message}"
     assert not root.xpath("//table[@class='grid']")
 
 

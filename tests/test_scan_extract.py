@@ -15,6 +15,7 @@ from extractors.scan import extract_images
 from extractors.scan.grid import GridCell, Table
 from extractors.scan.loading import read_image_file
 from extractors.scan.page import _wanted
+from models.errors import ErrorCode
 from models.observation import Observations
 
 # Table 四's 15 value cells as printed: zeros, blanks, both blank markers and multi-digit numbers.
@@ -131,19 +132,22 @@ def test_unreadable_input_is_a_clear_error(tmp_path: Path, name: str, content: b
 def test_page_folder_with_unnumbered_or_duplicate_pages_is_refused(tmp_path: Path) -> None:
     image = Image.new("L", (64, 64), 255)
     (tmp_path / "empty").mkdir()
-    with pytest.raises(ExtractionError, match="no page images"):
+    with pytest.raises(ExtractionError, match="no page images") as caught:
         extract_images(tmp_path / "empty")
+    assert caught.value.code == ErrorCode.PAGE_SET_INVALID
     odd = tmp_path / "odd"
     odd.mkdir()
     image.save(odd / "cover.png")
-    with pytest.raises(ExtractionError, match="not named like"):
+    with pytest.raises(ExtractionError, match="not named like") as caught:
         extract_images(odd)
+    assert caught.value.code == ErrorCode.PAGE_SET_INVALID
     twice = tmp_path / "twice"
     twice.mkdir()
     image.save(twice / "a_p1.png")
     image.save(twice / "a-p1.jpg")
-    with pytest.raises(ExtractionError, match="two images for page 1"):
+    with pytest.raises(ExtractionError, match="two images for page 1") as caught:
         extract_images(twice)
+    assert caught.value.code == ErrorCode.PAGE_SET_INVALID
 
 
 def test_sixteen_bit_and_transparent_pages_load_as_paper_and_ink(tmp_path: Path) -> None:

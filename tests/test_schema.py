@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
+from models.errors import ErrorCode
 from reportgrid.schema import SCHEMA_FOLDER, SCHEMAS, schema_text
 
 
@@ -33,3 +36,11 @@ def test_document_schema_names_every_top_level_key() -> None:
         "page",
         "bbox",
     } <= set(cell)
+
+
+def test_readme_lists_every_error_code() -> None:
+    """The README's error table is the closed list, in its order."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Error codes", 1)[1].split("\n#", 1)[0]
+    listed = re.findall(r"^\| `([a-z_]+)` \| ", section, re.MULTILINE)
+    assert listed == [code.value for code in ErrorCode]

@@ -18,6 +18,7 @@ from extractors.base import ExtractionError
 from extractors.scan.loading import load
 from extractors.scan.ocr import OcrEngine, get_engine
 from extractors.scan.page import observe_page
+from models.errors import ErrorCode
 from models.observation import Observations, Token
 
 
@@ -32,7 +33,8 @@ def observe_pages(
         image = picture.astype(np.uint8) * 255 if picture.dtype == bool else picture
         if image.ndim not in (2, 3) or image.dtype != np.uint8 or min(image.shape[:2]) < 32:
             raise ExtractionError(
-                f"page {first_page + offset} is not a usable image ({image.shape}, {image.dtype})"
+                ErrorCode.IMAGE_UNREADABLE,
+                f"page {first_page + offset} is not a usable image ({image.shape}, {image.dtype})",
             )
         page_tokens = observe_page(image, first_page + offset, next_table, reader)
         for token in page_tokens:

@@ -9,6 +9,7 @@ import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from extractors.base import IMAGE_SUFFIXES, ExtractionError
+from models.errors import ErrorCode
 
 MEDIA_TYPES = {
     ".png": "image/png",
@@ -17,6 +18,9 @@ MEDIA_TYPES = {
     ".tif": "image/tiff",
     ".tiff": "image/tiff",
 }
+# An A3 page scanned at 600 dpi is 70 million pixels; a 100-million-pixel page is 300 MB as BGR and the
+# scan steps keep a few such copies, well inside the default 3 GB per-document memory limit.
+MAX_PIXELS = 100_000_000
 # name_p1.png, name-p2.png, name_page3.png: the page-folder convention (as reportgrid.discover uses).
 _PAGE_NAME = re.compile(r"^(?P<name>.+?)[_-](?:p|page)(?P<number>\d+)$", re.IGNORECASE)
 
@@ -38,17 +42,37 @@ def _as_bgr(frame: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(rgb[:, :, ::-1])
 
 
+def _within_limit(frame: Image.Image, path: Path) -> Image.Image:
+    """The frame, refused from its header alone when decoding it would take too much memory."""
+    width, height = frame.size
+    if width * height > MAX_PIXELS:
+        raise ExtractionError(
+            ErrorCode.IMAGE_TOO_LARGE,
+            f"{path.name} is {width} x {height} pixels, more than the {MAX_PIXELS // 1_000_000} million "
+            "a page may have: not decoded",
+        )
+    return frame
+
+
 def read_image_file(path: Path) -> list[np.ndarray]:
     """Every page (frame) of one image file, as grey or BGR uint8 arrays."""
     try:
         with Image.open(path) as image:
-            pages = [_as_bgr(frame) for frame in ImageSequence.Iterator(image)]
-    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
-        raise ExtractionError(f"{path.name} is not a readable image: {exc}") from exc
+            pages = [_as_bgr(_within_limit(frame, path)) for frame in ImageSequence.Iterator(image)]
+    except Image.DecompressionBombError as exc:
+        raise ExtractionError(
+            ErrorCode.IMAGE_TOO_LARGE, f"{path.name} is too large to decode: {exc}"
+        ) from exc
+    except UnidentifiedImageError as exc:
+        raise ExtractionError(
+            ErrorCode.IMAGE_UNREADABLE, f"{path.name} is not a readable image: {exc}"
+        ) from exc
     except OSError as exc:
-        raise ExtractionError(f"{path.name} could not be read as an image: {exc}") from exc
+        raise ExtractionError(
+            ErrorCode.IMAGE_UNREADABLE, f"{path.name} could not be read as an image: {exc}"
+        ) from exc
     if not pages:
-        raise ExtractionError(f"{path.name} holds no image")
+        raise ExtractionError(ErrorCode.IMAGE_UNREADABLE, f"{path.name} holds no image")
     return pages
 
 
@@ -60,13 +84,17 @@ def page_files(folder: Path) -> list[Path]:
             continue
         match = _PAGE_NAME.match(path.stem)
         if match is None:
-            raise ExtractionError(f"{path.name} in {folder.name}/ is not named like name_p1.png")
+            raise ExtractionError(
+                ErrorCode.PAGE_SET_INVALID, f"{path.name} in {folder.name}/ is not named like name_p1.png"
+            )
         number = int(match["number"])
         if number in numbered:
-            raise ExtractionError(f"{folder.name}/ has two images for page {number}")
+            raise ExtractionError(
+                ErrorCode.PAGE_SET_INVALID, f"{folder.name}/ has two images for page {number}"
+            )
         numbered[number] = path
     if not numbered:
-        raise ExtractionError(f"{folder.name}/ holds no page images")
+        raise ExtractionError(ErrorCode.PAGE_SET_INVALID, f"{folder.name}/ holds no page images")
     return [numbered[n] for n in sorted(numbered)]
 
 
@@ -77,8 +105,8 @@ def load(path: Path) -> tuple[list[np.ndarray], str]:
         pages = [page for file in files for page in read_image_file(file)]
         return pages, MEDIA_TYPES[files[0].suffix.lower()]
     if not path.is_file():
-        raise ExtractionError(f"{path} does not exist")
+        raise ExtractionError(ErrorCode.UNREADABLE, f"{path} does not exist")
     media_type = MEDIA_TYPES.get(path.suffix.lower())
     if media_type is None:
-        raise ExtractionError(f"{path.name} is not a PNG, JPEG or TIFF image")
+        raise ExtractionError(ErrorCode.UNSUPPORTED_TYPE, f"{path.name} is not a PNG, JPEG or TIFF image")
     return read_image_file(path), media_type

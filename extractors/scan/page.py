@@ -9,8 +9,6 @@ whatever turning and levelling the reading needed.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 import cv2
@@ -19,14 +17,13 @@ import numpy as np
 from extractors.scan import cleanup, deskew, grid, marks, orientation, reading
 from extractors.scan.ocr import Box, OcrEngine
 from extractors.scan.ocr.squeeze import recognise_narrowed
+from models.lexicon import is_heading
 from models.observation import GridPosition, Token
 
-BLANK_CONFIDENCE = 0.99
 MARK_CONFIDENCE = 0.95
 _MARK_TEXT = {"slash": "/", "dash": "-"}
 PROBE_CHARS = 3  # a line's first characters, read to tell a heading ("二、", "（三）") from prose
 TITLE_LINES = 4  # the first page's first lines: the title (up to three lines) and the sentence naming it
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.，,]|[(][一二三四五六七八九十]+[)])")
 
 
 @dataclass
@@ -106,12 +103,14 @@ def _cell_crops(page: UprightPage, table: grid.Table, first: int) -> tuple[list[
         position = GridPosition(
             table=first, row=cell.row, col=cell.col, rowspan=cell.rowspan, colspan=cell.colspan
         )
-        token = Token(text="", bbox=page.original_box(cell.bbox), confidence=BLANK_CONFIDENCE, grid=position)
+        token = Token(text="", bbox=page.original_box(cell.bbox), confidence=marks.CLEAN_BLANK, grid=position)
         tokens.append(token)
         if x1 <= x0 or y1 <= y0:
             continue
-        ink = marks.classify(page.ink[y0:y1, x0:x1], height)
-        if ink.kind in _MARK_TEXT:
+        ink = marks.classify(page.ink[y0:y1, x0:x1], height, page.grey[y0:y1, x0:x1])
+        if ink.kind == "empty":
+            tokens[-1] = token.model_copy(update={"confidence": ink.confidence})
+        elif ink.kind in _MARK_TEXT:
             tokens[-1] = token.model_copy(
                 update={"text": _MARK_TEXT[ink.kind], "confidence": MARK_CONFIDENCE}
             )
@@ -172,10 +171,6 @@ def _stacked_bands(
     return sheet, offsets
 
 
-def _is_heading(text: str) -> bool:
-    return bool(_HEADING.match(unicodedata.normalize("NFKC", text).strip()))
-
-
 def _wanted(
     lines: list[tuple[Box, float]], probes: list[str], tables: list[grid.Table], title_page: bool
 ) -> list[bool]:
@@ -189,7 +184,7 @@ def _wanted(
     if not tables:
         return [True] * len(lines)
     wanted = [
-        (title_page and index < TITLE_LINES) or _is_heading(probe) for index, probe in enumerate(probes)
+        (title_page and index < TITLE_LINES) or is_heading(probe) for index, probe in enumerate(probes)
     ]
     for table in tables:
         above = [index for index, (_, top) in enumerate(lines) if top < table.bbox[1]]

@@ -11,20 +11,17 @@ kept as a doubtful reading that the sums may confirm or correct.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from models.lexicon import has_words, parse_value, plain
 
 UNREADABLE_CONFIDENCE = 0.2
 STRAY_DOT_CONFIDENCE = 0.5
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_NUMBER = re.compile(r"^[+\-]?[0-9][0-9.]*(?:元|万元|万)?$|^[/\-]$")
-_STRAY_DOT = re.compile(r"^[.。](?P<a>[+\-]?\d+)$|^(?P<b>[+\-]?\d+)[.。]$")
-_DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "―": "-", "─": "-", "／": "/"})
+_STRAY_DOT = re.compile(r"^[.](?P<a>[+\-]?\d+)$|^(?P<b>[+\-]?\d+)[.]$")
 
 
 def normalise_number(text: str) -> str:
-    """Full-width forms to ASCII, dashes to "-", spaces and thousands commas out."""
-    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
-    text = re.sub(r"\s+", "", text)
+    """The lexicon's plain form with the spaces a recogniser inserts and thousands commas taken out."""
+    text = re.sub(r"\s+", "", plain(text))
     return re.sub(r"(?<=\d)[,，](?=\d{3}\b)", "", text)
 
 
@@ -33,12 +30,12 @@ def accept(text: str, confidence: float) -> tuple[str, float]:
     stripped = text.strip()
     if not stripped:
         return "", min(confidence, UNREADABLE_CONFIDENCE)
-    if _CJK.search(stripped.replace("元", "").replace("万", "")):
+    if has_words(stripped):
         return stripped, confidence
     number = normalise_number(stripped)
     stray = _STRAY_DOT.match(number)
     if stray:
         return stray["a"] or stray["b"], min(confidence, STRAY_DOT_CONFIDENCE)
-    if _NUMBER.match(number):
+    if parse_value(number).kind != "unreadable":
         return number, confidence
     return stripped, min(confidence, UNREADABLE_CONFIDENCE)

@@ -1,0 +1,46 @@
+"""One document's whole job, with or without Prefect: process it, write its JSON, return its outcome.
+
+The Prefect task (``flows.batch``) and the server-less run (``flows.local``) both call ``run_document``,
+so both write the same JSON. A JSON that cannot be written (permission, read-only or full disk) makes
+the document ``failed`` with ``output_unwritable`` in the run summary; no partial file is left.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flows.artifacts import Outcome, review_notes
+from models.document import Document
+from models.errors import DocumentError, ErrorCode
+from reportgrid.limits import Limits, process_limited
+from reportgrid.output import failed_document, summarize, write_document
+
+
+def run_document(path: Path, out_dir: Path, name: str, limits: Limits) -> Outcome:
+    """Read, reconcile and write one document within ``limits``; bad input, a limit exceeded and an
+    unwritable output are coded failures."""
+    return write_outcome(process_limited(path, limits), out_dir, name)
+
+
+def write_outcome(document: Document, out_dir: Path, name: str) -> Outcome:
+    """Write the document's JSON; when that fails, its summary says so (``output_unwritable``)."""
+    try:
+        written: Path | None = write_document(document, out_dir, name)
+    except OSError as exc:
+        written = None
+        unwritten = f"its JSON {name} could not be written in {out_dir}: {exc.strerror or exc}"
+        if document.error is not None and document.error.code == ErrorCode.INTERNAL:
+            error = DocumentError(code=ErrorCode.INTERNAL, message=f"{document.error.message}; {unwritten}")
+        else:
+            message = f"{Path(document.source.path).name}: {unwritten}"
+            error = DocumentError(code=ErrorCode.OUTPUT_UNWRITABLE, message=message)
+        document = document.model_copy(update={"status": "failed", "error": error})
+    return Outcome(summarize(document, written), review_notes(document))
+
+
+def crashed(path: Path, out_dir: Path, name: str, error: object) -> Outcome:
+    """A failed document for an input whose job raised, so every input still gets its JSON."""
+    message = f"{path.name}: processing crashed: {type(error).__name__}: {error}"
+    return write_outcome(
+        failed_document(path, DocumentError(code=ErrorCode.INTERNAL, message=message)), out_dir, name
+    )

@@ -1,0 +1,169 @@
+"""Per-document limits on time and memory: each document runs in a worker process that is killed when
+it exceeds them, so that one document fails alone (``limit_time``, ``limit_memory``) and the run goes on.
+
+Workers are started with ``spawn``, never ``fork``: the parent already runs threads (Prefect's task
+runner and its API client, onnxruntime's pools) and a forked copy of a process holding their locks can
+hang. A worker imports the pipeline once and then serves documents one after another, so the start-up
+cost (a few seconds) is paid once per worker, not per document. The parent watches each document's
+wall time and the worker's resident memory (``/proc``) while it waits for the result. A worker that
+dies for another reason (killed, crashed in native code) is replaced and the document tried once
+more; a second death makes it ``failed`` with ``internal``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from models.document import Document
+from models.errors import DocumentError, ErrorCode
+from reportgrid.pipeline import failed, process_document
+
+DEFAULT_SECONDS = 300.0
+DEFAULT_MEMORY_BYTES = 3 * 2**30
+# How often the parent looks at a running document's time and memory: a document over its memory limit
+# can grow for this long before it is stopped (at most a few hundred MB at the scan path's pace).
+POLL_SECONDS = 0.1
+# A fresh worker imports the pipeline (OR-Tools, OpenCV, pydantic models): about 3 s on a loaded
+# 2-core machine; this only bounds a worker that never comes up.
+READY_SECONDS = 120.0
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """``seconds`` and ``memory_bytes`` per document; None is no limit. Without any limit documents
+    run in the calling thread, with no worker process."""
+
+    seconds: float | None = DEFAULT_SECONDS
+    memory_bytes: int | None = DEFAULT_MEMORY_BYTES
+
+    @property
+    def isolated(self) -> bool:
+        return self.seconds is not None or self.memory_bytes is not None
+
+
+DEFAULT_LIMITS = Limits()
+NO_LIMITS = Limits(seconds=None, memory_bytes=None)
+
+
+def process_limited(path: Path, limits: Limits) -> Document:
+    """``process_document`` within the limits; never raises for the document's sake."""
+    if not limits.isolated:
+        return process_document(path)
+    died = ""
+    for _ in range(2):
+        worker = _POOL.take()
+        result = worker.run(path, limits)
+        if isinstance(result, Document):
+            _POOL.give_back(worker)
+            return result
+        worker.stop()
+        if isinstance(result, DocumentError):
+            return failed(path, result)
+        died = result
+    return failed(
+        path,
+        DocumentError(code=ErrorCode.INTERNAL, message=f"{path.name}: the worker process died twice: {died}"),
+    )
+
+
+class _Worker:
+    """One spawned process serving documents: it receives a path and sends back the Document JSON."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child,), daemon=True, name="reportgrid-worker")
+        self.process.start()
+        child.close()
+        if not self.connection.poll(READY_SECONDS) or self.connection.recv() != "ready":
+            self.stop()
+            raise RuntimeError("a reportgrid worker process did not start")
+
+    def run(self, path: Path, limits: Limits) -> Document | DocumentError | str:
+        """The document; a limit error when it went over a limit; a reason string when the worker died."""
+        try:
+            self.connection.send(str(path))
+        except OSError as exc:
+            return f"could not send it the document: {exc}"
+        started = time.monotonic()
+        while True:
+            try:
+                if self.connection.poll(POLL_SECONDS):
+                    return Document.model_validate_json(self.connection.recv())
+            except (EOFError, OSError):
+                return f"exit code {self.process.exitcode}" if not self.process.is_alive() else "pipe broken"
+            if not self.process.is_alive():
+                return f"exit code {self.process.exitcode}"
+            elapsed = time.monotonic() - started
+            if limits.seconds is not None and elapsed > limits.seconds:
+                return DocumentError(
+                    code=ErrorCode.LIMIT_TIME,
+                    message=f"{path.name}: stopped after {limits.seconds:g} s, the per-document time limit",
+                )
+            if limits.memory_bytes is not None and self.rss() > limits.memory_bytes:
+                return DocumentError(
+                    code=ErrorCode.LIMIT_MEMORY,
+                    message=f"{path.name}: stopped at {self.rss() // 2**20} MB resident, over the "
+                    f"per-document memory limit of {limits.memory_bytes // 2**20} MB",
+                )
+
+    def rss(self) -> int:
+        try:
+            with open(f"/proc/{self.process.pid}/statm", encoding="ascii") as handle:
+                return int(handle.read().split()[1]) * _PAGE
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class _Pool:
+    """Idle workers, shared by the threads that process documents; one worker per document in flight."""
+
+    def __init__(self) -> None:
+        self.idle: list[_Worker] = []
+        self.lock = threading.Lock()
+
+    def take(self) -> _Worker:
+        with self.lock:
+            while self.idle:
+                worker = self.idle.pop()
+                if worker.process.is_alive():
+                    return worker
+        return _Worker()
+
+    def give_back(self, worker: _Worker) -> None:
+        with self.lock:
+            self.idle.append(worker)
+
+    def close(self) -> None:
+        with self.lock:
+            workers, self.idle = self.idle, []
+        for worker in workers:
+            worker.stop()
+
+
+_POOL = _Pool()
+atexit.register(_POOL.close)
+
+
+def _serve(connection: Connection) -> None:
+    """The worker's loop: one document at a time until the parent closes the pipe."""
+    connection.send("ready")
+    while True:
+        try:
+            path = connection.recv()
+        except (EOFError, OSError):
+            return
+        connection.send(process_document(Path(path)).model_dump_json())

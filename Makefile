@@ -9,8 +9,11 @@ APT_PACKAGES := fonts-wqy-zenhei fonts-arphic-uming
 
 .PHONY: demo test apt constraints
 
+# The real web texts are read from ../shared beside the checkout (never copied into the project).
+REAL_TEXTS := $(wildcard ../shared/data/real/*.txt)
+
 demo: apt $(VENV)/.installed-run
-	$(BIN)/reportgrid run sample_scans --out out
+	$(BIN)/reportgrid run sample_scans $(REAL_TEXTS) --out out
 
 test: apt $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,9 +16,9 @@ from pathlib import Path
 from models.template import CellKey, TableTemplate, Template, builtin_templates
 from samplegen.render_html import render_html
 from samplegen.render_text import render_flat_text, render_pipe_text
+from samplegen.shared_data import PROJECT_REAL, REAL_DATA
 from samplegen.values import ReportSample, parse_printed, random_report, rule_violations
 
-REAL = Path(__file__).parent / "real"
 Number = int | float
 
 # Generated samples: file name, template version, seed, renderer, encoding the file is written in.
@@ -77,7 +76,7 @@ def expected_document(
 
 
 def hushan_expected() -> dict:
-    truth = json.loads((REAL / "hushan-2020.truth.json").read_text(encoding="utf-8"))
+    truth = json.loads((PROJECT_REAL / "hushan-2020.truth.json").read_text(encoding="utf-8"))
     tmpl = template(truth["template"])
     tables = {}
     for table in tmpl.tables:
@@ -91,7 +90,7 @@ def hushan_expected() -> dict:
 
 def shanghai_expected() -> dict:
     """From the HTML truth; the flattened text has no title line, so issuer and year are not in it."""
-    truth = json.loads((REAL / "shanghai-2019.truth.json").read_text(encoding="utf-8"))
+    truth = json.loads((REAL_DATA / "shanghai-2019.truth.json").read_text(encoding="utf-8"))
     tmpl = template(truth["template"])
     two, three, four = (tmpl.table(table_id) for table_id in ("二", "三", "四"))
     read2 = {}
@@ -120,17 +119,23 @@ def sample_expected(sample: ReportSample) -> dict:
     return expected_document(sample.issuer, sample.year, sample.template, tables)
 
 
-def write_samples(folder: Path) -> list[Path]:
-    """Write every sample and its expected JSON into ``folder``; return the documents written."""
+def write_real_expected(folder: Path) -> list[Path]:
+    """The expected JSON of the two real web texts (which stay in ../shared) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, expected in (
         ("hushan-2020.txt", hushan_expected()),
         ("shanghai-2019.txt", shanghai_expected()),
     ):
-        shutil.copyfile(REAL / name, folder / name)
         _write_json(folder / f"{name}.expected.json", expected)
-        written.append(folder / name)
+        written.append(folder / f"{name}.expected.json")
+    return written
+
+
+def write_samples(folder: Path) -> list[Path]:
+    """Write every generated sample and its expected JSON into ``folder``; return the documents written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
     for name, version, seed, render, encoding in GENERATED:
         rng = random.Random(seed)
         sample = random_report(template(version), rng)
@@ -148,7 +153,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m samplegen.make_samples OUTPUT_DIR", file=sys.stderr)
         return 2
-    for path in write_samples(Path(argv[0])):
+    for path in [*write_samples(Path(argv[0])), *write_real_expected(PROJECT_REAL)]:
         print(path)
     return 0
 

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from models.document import Document
+from models.errors import ErrorCode
 from models.template import CellKey
 from samplegen.values import ReportSample
 
 VALUE_DAMAGE = ("swap", "malformed", "long_run", "negative", "full_width", "decimals")
 LINE_DAMAGE = ("noise", "split", "join", "cut")
 
-NOISE = ["注：本表数据统计截至12月31日。", "（续表）", "单位：件", "数据来源：本机关政务公开办公室", "2"]
+NOISE = ["注：本表数据统计截至12月31日。", "（续表）", "单位：件", "数据来源：本机关政务公开办公室"]
 MALFORMED = ["+12,5", "+-5", "1O5", "12a", "3..4", "1,23"]
 FULL_WIDTH = str.maketrans("0123456789+-.", "０１２３４５６７８９＋－．")
 
@@ -142,7 +143,7 @@ def judge(document: Document, damaged: Damaged, printed: dict[str, list[str]] | 
     cannot tell from the printed one).
     """
     result = Judgement()
-    if (document.error or "").startswith("internal") or any(
+    if (document.error is not None and document.error.code == ErrorCode.INTERNAL) or any(
         "solve failed" in c.message for c in document.checks
     ):
         result.crashed.append(document.source.path)

@@ -9,9 +9,10 @@ import pytest
 from models.document import Document
 from models.errors import ErrorCode
 from reportgrid.pipeline import process_document
+from samplegen.shared_data import REAL_DATA
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_scans"
-HUSHAN = (SAMPLES / "hushan-2020.txt").read_text(encoding="utf-8")
+HUSHAN = (REAL_DATA / "hushan-2020.txt").read_text(encoding="utf-8")
 
 
 def _run(tmp_path: Path, name: str, content: str | bytes) -> Document:

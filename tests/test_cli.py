@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from models.template import builtin_templates
 from reportgrid.cli import app
+from samplegen.shared_data import REAL_DATA
 
-REAL = Path(__file__).resolve().parent.parent / "samplegen" / "real"
 runner = CliRunner()
 
 
@@ -22,7 +22,7 @@ runner = CliRunner()
 def cli_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path]:
     root = tmp_path_factory.mktemp("cli")
     (root / "in").mkdir()
-    shutil.copy(REAL / "hushan-2020.txt", root / "in" / "hushan-2020.txt")
+    shutil.copy(REAL_DATA / "hushan-2020.txt", root / "in" / "hushan-2020.txt")
     (root / "in" / "garbage.txt").write_bytes(bytes(range(256)) * 16)
     result = runner.invoke(app, ["run", str(root / "in"), "--out", str(root / "out"), "--concurrency", "2"])
     return result, root / "out"

@@ -12,9 +12,8 @@ from extractors.text import extract_text
 from models.template import builtin_templates
 from samplegen.layout import Style, table_layout
 from samplegen.render_text import render_flat_text, render_pipe_text
+from samplegen.shared_data import REAL_DATA
 from samplegen.values import random_report
-
-REAL = Path(__file__).resolve().parent.parent / "samplegen" / "real"
 
 
 def texts(path: Path) -> list[str]:
@@ -27,7 +26,7 @@ def after(tokens: list[str], label: str, count: int) -> list[str]:
 
 
 def test_hushan_lines_become_tokens() -> None:
-    path = REAL / "hushan-2020.txt"
+    path = REAL_DATA / "hushan-2020.txt"
     tokens = texts(path)
     lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert tokens == lines
@@ -41,7 +40,7 @@ def test_hushan_lines_become_tokens() -> None:
 
 
 def test_shanghai_rows_keep_only_printed_cells() -> None:
-    tokens = texts(REAL / "shanghai-2019.txt")
+    tokens = texts(REAL_DATA / "shanghai-2019.txt")
     assert after(tokens, "一、本年新收政府信息公开申请数量", 5) == ["821", "35", "2", "1", "859"]
     assert after(tokens, "政府集中采购", 2) == ["6", "251000元"]
     assert after(tokens, "本年新", 1) == ["制作数量"]
@@ -57,7 +56,7 @@ def test_shanghai_rows_keep_only_printed_cells() -> None:
     ],
 )
 def test_other_encodings_decode_identically(tmp_path: Path, name: str, encoding: str) -> None:
-    original = REAL / name
+    original = REAL_DATA / name
     copy = tmp_path / name
     copy.write_bytes(original.read_text(encoding="utf-8").encode(encoding))
     assert texts(copy) == texts(original)

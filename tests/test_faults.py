@@ -20,9 +20,10 @@ from typer.testing import CliRunner
 
 from reportgrid import output
 from reportgrid.cli import app
+from samplegen.shared_data import REAL_DATA
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORT = ROOT / "sample_scans" / "hushan-2020.txt"
+REPORT = REAL_DATA / "hushan-2020.txt"
 runner = CliRunner()
 
 

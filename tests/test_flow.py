@@ -18,8 +18,7 @@ from models.document import Document, DocumentSummary, RunSummary
 from models.errors import ErrorCode
 from reportgrid.discover import discover
 from reportgrid.limits import NO_LIMITS
-
-REAL = Path(__file__).resolve().parent.parent / "samplegen" / "real"
+from samplegen.shared_data import REAL_DATA
 
 
 class Batch(NamedTuple):
@@ -32,7 +31,7 @@ class Batch(NamedTuple):
 def _inputs(folder: Path) -> Path:
     """A folder as found in an archive: a real report, binary garbage, an empty page, and a non-input."""
     folder.mkdir()
-    shutil.copy(REAL / "hushan-2020.txt", folder / "hushan-2020.txt")
+    shutil.copy(REAL_DATA / "hushan-2020.txt", folder / "hushan-2020.txt")
     (folder / "garbage.txt").write_bytes(bytes(range(256)) * 16)
     (folder / "empty.html").write_bytes(b"")
     (folder / "hushan-2020.txt.expected.json").write_text("{}", encoding="utf-8")

@@ -46,7 +46,7 @@ RENDERERS = {
     "html": (render_html, ".html"),
 }
 SETTINGS = settings(
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -11,10 +11,11 @@ from pathlib import Path
 from models.document import Document
 from models.errors import ErrorCode
 from reportgrid.limits import Limits, process_limited
+from samplegen.shared_data import REAL_DATA
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_scans"
 SCAN = SAMPLES / "scan-2019-table3.jpg"  # OCR of a table page: several seconds and a few hundred MB
-TEXT = SAMPLES / "hushan-2020.txt"
+TEXT = REAL_DATA / "hushan-2020.txt"
 
 
 def test_a_document_over_its_time_limit_fails_alone() -> None:

@@ -14,6 +14,7 @@ from reconcile import reconcile_document
 from reportgrid.pipeline import process_document
 from samplegen.render_html import render_html
 from samplegen.scoring import load_expected, score_document
+from samplegen.shared_data import PROJECT_REAL, REAL_DATA
 from samplegen.values import random_report
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_scans"
@@ -38,7 +39,7 @@ def test_grid_tables_without_their_titles_are_found_by_their_own_labels(tmp_path
 
 
 def test_wrapped_labels_vertical_labels_and_footers_do_not_shift_rows(tmp_path: Path) -> None:
-    text = (SAMPLES / "hushan-2020.txt").read_text(encoding="utf-8")
+    text = (REAL_DATA / "hushan-2020.txt").read_text(encoding="utf-8")
     text = text.replace(
         "(二)部分公开(区分处理的,只计这一情形,不计其他情形)\n\n0\n\n0\n\n0\n",
         "(二)部分公开(区分处理的,\n0\n\n0\n\n- 4 -\n\n0\n只计这一情形,不计其他情形)\n",
@@ -49,7 +50,7 @@ def test_wrapped_labels_vertical_labels_and_footers_do_not_shift_rows(tmp_path: 
     path = tmp_path / "damaged.txt"
     path.write_text(text, encoding="utf-8")
     document = process_document(path)
-    expected = load_expected(SAMPLES / "hushan-2020.txt.expected.json")["tables"]
+    expected = load_expected(PROJECT_REAL / "hushan-2020.txt.expected.json")["tables"]
     expected["二"]["other_services/change"] = 7
     score = score_document(document, expected)
     assert score.silent_errors == []

@@ -9,18 +9,19 @@ import pytest
 from models.document import Document
 from reportgrid.pipeline import process_document
 from samplegen.scoring import load_expected, score_document
+from samplegen.shared_data import PROJECT_REAL, REAL_DATA
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_scans"
 
 
 @pytest.fixture(scope="module")
 def hushan() -> Document:
-    return process_document(SAMPLES / "hushan-2020.txt")
+    return process_document(REAL_DATA / "hushan-2020.txt")
 
 
 @pytest.fixture(scope="module")
 def shanghai() -> Document:
-    return process_document(SAMPLES / "shanghai-2019.txt")
+    return process_document(REAL_DATA / "shanghai-2019.txt")
 
 
 def _cells(document: Document, table_id: str) -> dict[str, object]:
@@ -29,7 +30,7 @@ def _cells(document: Document, table_id: str) -> dict[str, object]:
 
 
 def test_hushan_gives_every_published_number_and_is_valid(hushan: Document) -> None:
-    expected = load_expected(SAMPLES / "hushan-2020.txt.expected.json")
+    expected = load_expected(PROJECT_REAL / "hushan-2020.txt.expected.json")
     score = score_document(hushan, expected["tables"])
     assert hushan.status == "valid"
     assert score.cells == 22 + 161 + 15
@@ -49,7 +50,7 @@ def test_hushan_signed_changes_are_read_with_their_sign(hushan: Document) -> Non
 
 
 def test_shanghai_has_no_silent_error(shanghai: Document) -> None:
-    expected = load_expected(SAMPLES / "shanghai-2019.txt.expected.json")
+    expected = load_expected(PROJECT_REAL / "shanghai-2019.txt.expected.json")
     score = score_document(shanghai, expected["tables"])
     assert score.silent_errors == []
     assert score.cells == 22 + 161 + 15

@@ -15,6 +15,7 @@ from reportgrid.cli import app
 from reportgrid.output import write_document
 from reportgrid.pipeline import process_document
 from reportgrid.review_page import render_review, write_review
+from samplegen.shared_data import REAL_DATA
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_scans"
 runner = CliRunner()
@@ -22,7 +23,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def shanghai() -> Document:
-    document = process_document(SAMPLES / "shanghai-2019.txt")
+    document = process_document(REAL_DATA / "shanghai-2019.txt")
     assert document.status == "needs_review"
     assert any(check.kind == "ambiguous" for check in document.checks)
     return document
@@ -30,7 +31,7 @@ def shanghai() -> Document:
 
 @pytest.fixture(scope="module")
 def hushan() -> Document:
-    document = process_document(SAMPLES / "hushan-2020.txt")
+    document = process_document(REAL_DATA / "hushan-2020.txt")
     assert document.status == "valid"
     return document
 
@@ -122,7 +123,7 @@ def test_failed_rules_show_expected_and_actual(tmp_path: Path) -> None:
 
 
 def test_a_missing_table_shows_its_structure_check(tmp_path: Path) -> None:
-    text = (SAMPLES / "hushan-2020.txt").read_text(encoding="utf-8")
+    text = (REAL_DATA / "hushan-2020.txt").read_text(encoding="utf-8")
     cut = tmp_path / "cut.txt"
     cut.write_text(text[: text.index("四、政府信息公开行政复议")], encoding="utf-8")
     document = process_document(cut)

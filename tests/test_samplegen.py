@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from extractors.text import extract_text
 from models.template import builtin_templates
-from samplegen.make_samples import GENERATED, write_samples
+from samplegen.make_samples import GENERATED, write_real_expected, write_samples
+from samplegen.shared_data import PROJECT_REAL, REAL_DATA
 from samplegen.values import parse_printed, random_report, rule_violations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,6 +99,10 @@ def test_written_samples_are_deterministic_and_match_the_shipped_ones(tmp_path: 
             assert fresh == (tmp_path / "b" / name).read_bytes()
             assert fresh == (SHIPPED / name).read_bytes(), f"sample_scans/{name} is stale"
     assert {p.name for p in first} >= {name for name, *_ in GENERATED}
+    for path in write_real_expected(tmp_path / "real"):
+        assert path.read_bytes() == (PROJECT_REAL / path.name).read_bytes(), (
+            f"samplegen/real/{path.name} is stale"
+        )
 
 
 @pytest.mark.parametrize(
@@ -108,7 +113,8 @@ def test_written_samples_are_deterministic_and_match_the_shipped_ones(tmp_path: 
     ],
 )
 def test_expected_files_cover_every_cell_and_obey_the_rules(name: str) -> None:
-    expected = json.loads((SHIPPED / name).read_text(encoding="utf-8"))
+    folder = PROJECT_REAL if (PROJECT_REAL / name).exists() else SHIPPED
+    expected = json.loads((folder / name).read_text(encoding="utf-8"))
     for table_id, version in expected["template_version"].items():
         table = TEMPLATES[version].table(table_id)
         values = {tuple(ref.split("/", 1)): value for ref, value in expected["tables"][table_id].items()}
@@ -117,8 +123,8 @@ def test_expected_files_cover_every_cell_and_obey_the_rules(name: str) -> None:
 
 
 def test_shanghai_expected_keeps_every_published_number() -> None:
-    truth = json.loads((ROOT / "samplegen" / "real" / "shanghai-2019.truth.json").read_text(encoding="utf-8"))
-    expected = json.loads((SHIPPED / "shanghai-2019.txt.expected.json").read_text(encoding="utf-8"))
+    truth = json.loads((REAL_DATA / "shanghai-2019.truth.json").read_text(encoding="utf-8"))
+    expected = json.loads((PROJECT_REAL / "shanghai-2019.txt.expected.json").read_text(encoding="utf-8"))
     three = expected["tables"]["三"]
     published = [v for row in truth["table3"]["rows"].values() for v in row.values() if v is not None]
     template_rows = [row.key for row in TEMPLATES["2019"].table("三").rows]
@@ -145,8 +151,8 @@ def test_shanghai_expected_keeps_every_published_number() -> None:
 
 
 def test_hushan_expected_matches_its_published_text() -> None:
-    tokens = [t.text for t in extract_text(SHIPPED / "hushan-2020.txt").tokens]
-    expected = json.loads((SHIPPED / "hushan-2020.txt.expected.json").read_text(encoding="utf-8"))
+    tokens = [t.text for t in extract_text(REAL_DATA / "hushan-2020.txt").tokens]
+    expected = json.loads((PROJECT_REAL / "hushan-2020.txt.expected.json").read_text(encoding="utf-8"))
     assert (expected["issuer"], expected["year"]) == ("湖山乡人民政府", 2020)
     # Tables 三 and 四 print nothing but zeros, so every one of their cells is 0.
     start = tokens.index("三、收到和处理政府信息公开申请情况")

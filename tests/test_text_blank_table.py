@@ -7,6 +7,7 @@ from pathlib import Path
 
 from models.document import Document
 from reportgrid.pipeline import process_document
+from samplegen.shared_data import REAL_DATA
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_scans"
 TITLE = "四、政府信息公开行政复议、行政诉讼情况"
@@ -27,7 +28,7 @@ HEADERS = [
 def _hushan_with_table_four(tmp_path: Path, keep_headers: bool) -> Document:
     """Hushan's page with table 四's six printed zeros removed (and its headers too, when asked);
     the closing section's lone 无 is dropped so no blank marker follows the table."""
-    text = (SAMPLES / "hushan-2020.txt").read_text(encoding="utf-8")
+    text = (REAL_DATA / "hushan-2020.txt").read_text(encoding="utf-8")
     head, _, tail = text.partition(TITLE)
     table, _, rest = tail.partition(NEXT)
     lines = [line for line in table.splitlines() if line.strip() != "0"]

@@ -16,9 +16,9 @@ from reconcile.digit_runs import parts_of
 from reportgrid.pipeline import process_document
 from samplegen.render_text import render_joined_text
 from samplegen.scoring import load_expected, score_document
+from samplegen.shared_data import PROJECT_REAL, REAL_DATA
 from samplegen.values import random_report
 
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_scans"
 TEMPLATES = {template.version: template for template in builtin_templates()}
 
 
@@ -59,7 +59,7 @@ def test_a_page_that_runs_cells_together_gives_runs_apart_from_their_labels(tmp_
 
 
 def test_one_line_per_cell_is_not_taken_for_runs() -> None:
-    tokens = extract_text(SAMPLES / "shanghai-2019.txt").tokens
+    tokens = extract_text(REAL_DATA / "shanghai-2019.txt").tokens
     assert not any(token.joined for token in tokens)
 
 
@@ -68,7 +68,7 @@ def _joined_real(name: str, tmp_path: Path) -> Document:
     gives them): a row's values glued to its label, table 四's row one string of digits."""
     out: list[str] = []
     in_four = False
-    for line in (SAMPLES / name).read_text(encoding="utf-8").splitlines():
+    for line in (REAL_DATA / name).read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if not line:
             continue
@@ -84,7 +84,7 @@ def _joined_real(name: str, tmp_path: Path) -> Document:
 
 def test_real_page_run_together_is_read_and_never_silently_wrong(tmp_path: Path) -> None:
     document = _joined_real("hushan-2020.txt", tmp_path)
-    expected = load_expected(SAMPLES / "hushan-2020.txt.expected.json")["tables"]
+    expected = load_expected(PROJECT_REAL / "hushan-2020.txt.expected.json")["tables"]
     score = score_document(document, expected)
     assert document.error is None
     assert score.silent_errors == []

@@ -21,20 +21,53 @@ from models.observation import Observations, Token
 
 _BAR = re.compile(r"[|｜]")
 _RULE_CELL = re.compile(r":?-{3,}:?")
-_ENUMERATED = re.compile(
-    r"\s+(?=[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、](?!\d))"
-)
+_ENUMERATOR_BODY = r"[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、](?!\d)"
+_ENUMERATED = re.compile(r"\s+(?=" + _ENUMERATOR_BODY + ")")
 """A space before a label's enumerator (``（四）无法提供 1.本机关不掌握…``): a group label and its first
 row printed on one line are two labels."""
 
 
 def extract_text(path: Path) -> Observations:
-    """Tokens of a text document: its non-blank lines, with ``a | b | c |`` rows split into cells."""
+    """Tokens of a text document: its non-blank lines, with ``a | b | c |`` rows split into cells and
+    a row's run-together digits (``…数量801000081``) apart from its label."""
     text = decode(read_bytes(path), path.name)
-    tokens = [Token(text=cell) for line in text.splitlines() for cell in line_tokens(line)]
+    lines = [line_tokens(line) for line in text.splitlines()]
+    glued = [_glued(cells) for cells in lines]
+    evidence = sum(1 for split in glued if split and _ENUMERATOR.match(split[0]))
+    evidence += sum(1 for cells in lines if len(cells) == 1 and _SEVERAL_NUMBERS.fullmatch(cells[0]))
+    runs_together = evidence >= RUN_TOGETHER_ROWS
+    tokens: list[Token] = []
+    for cells, split in zip(lines, glued, strict=True):
+        if split and (runs_together or _ENUMERATOR.match(split[0])):
+            tokens += [Token(text=split[0]), Token(text=split[1], joined=True)]
+        elif runs_together and len(cells) == 1 and _RUN.fullmatch(cells[0]):
+            # 000/235 is a row, not a folio, on a page that runs its cells together.
+            tokens.append(Token(text=cells[0], joined=True))
+        else:
+            tokens += [Token(text=cell) for cell in cells]
     if not tokens:
         raise ExtractionError(ErrorCode.NO_TEXT_OR_IMAGE, f"{path.name} is empty: no text to read")
     return Observations(source_kind="text", media_type="text/plain", pages=None, tokens=tokens)
+
+
+RUN_TOGETHER_ROWS = 2
+"""Lines that show a page ran every table row's cells together: rows (a label with an enumerator,
+一、 （七） 1.) glued to their digits, or lines of digits that cannot be one number (``050``, ``0+14``).
+Then every line of digits alone (table 四's row, which has no label) is a run too. One such line can be
+a narrative heading ending in a figure."""
+_SEVERAL_NUMBERS = re.compile(r"(?=.*(?:^0\d|\d[+\-/—]|/\d))[\d+\-/—.]+(?:万元|元)?")
+_RUN_BODY = r"(?=\D*\d)(?:[+\-]?\d+(?:\.\d+)?|/|—|-)+(?:万元|元)?"
+_RUN = re.compile(_RUN_BODY)
+_GLUED = re.compile(r"(?P<label>.*[\u3400-\u9fff）)”\"】])(?P<run>" + _RUN_BODY + ")")
+_ENUMERATOR = re.compile(_ENUMERATOR_BODY)
+
+
+def _glued(cells: list[str]) -> tuple[str, str] | None:
+    """A one-token line that is a label with digits right after it, no separator: (label, digits)."""
+    if len(cells) != 1:
+        return None
+    match = _GLUED.fullmatch(cells[0])
+    return (match.group("label"), match.group("run")) if match else None
 
 
 def line_tokens(line: str) -> list[str]:

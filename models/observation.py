@@ -41,6 +41,9 @@ class Token(BaseModel):
     recognised: bool = False
     """True when the text was recognised from pixels (OCR): even a confident reading may be wrong, so
     reconciliation trusts it only where a sum confirms it."""
+    joined: bool = False
+    """True when the text may be several cells' values run together with no separator (a page whose
+    text flattened each table row into one string): reconciliation splits it into a row's cells."""
 
 
 class Observations(BaseModel):

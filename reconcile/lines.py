@@ -31,12 +31,13 @@ def to_lines(tokens: list[Token]) -> list[Line]:
     """Group grid cells by source row (in the order rows first appear); other tokens stand alone.
 
     An empty token outside a grid is an empty cell a row-form source kept (``a |  | c |``): a blank value.
+    A token of cells run together (``300/003``) is a value even where it reads as a folio or no number.
     """
     lines: list[Line] = []
     rows: dict[tuple[int, int], list[Token]] = {}
     order: list[tuple[int, int] | Token] = []
     for token in tokens:
-        if is_folio(token.text):
+        if is_folio(token.text) and not token.joined:
             continue
         if token.grid is not None:
             key = (token.grid.table, token.grid.row)
@@ -48,7 +49,7 @@ def to_lines(tokens: list[Token]) -> list[Line]:
             order.append(token)
     for item in order:
         if isinstance(item, Token):
-            if is_value_like(item.text):
+            if item.joined or is_value_like(item.text):
                 lines.append(Line(values=[Reading.of(item)]))
             else:
                 lines.append(Line(labels=[item]))

@@ -23,6 +23,7 @@ from ortools.sat.python import cp_model
 
 from models.lexicon import ParsedValue
 from models.template import CellKey, Column, TableTemplate
+from reconcile.digit_runs import RunPlacement, SplitTable, is_run, place_runs, run_values, split_table, splits
 from reconcile.evidence import Reading, RowEvidence, TableEvidence
 
 CERTAIN = 0.9
@@ -136,9 +137,7 @@ class _TableModel:
         self.evidence = evidence
         self.table = evidence.table
         self.model = cp_model.CpModel()
-        numbers = [
-            r.parsed for ev in evidence.rows.values() for r in ev.readings if r.parsed.kind == "number"
-        ]
+        numbers = run_values([r for ev in evidence.rows.values() for r in ev.readings])
         self.decimals = max((p.decimals for p in numbers), default=0)
         self.scale = 10**self.decimals
         held = [abs(p.scaled(self.decimals)) for p in numbers if self.holds(p)]
@@ -152,6 +151,7 @@ class _TableModel:
         self.reading_vars: dict[int, cp_model.IntVar] = {}
         self.corrections: dict[int, cp_model.IntVar] = {}
         self.placements: dict[str, _RowPlacement] = {}
+        self.runs: dict[str, RunPlacement | SplitTable] = {}
         self.vacant: dict[CellKey, cp_model.IntVar] = {}
         """Literals of cells that an order-only row may leave unobserved (true: no reading there)."""
         self.unobserved: set[CellKey] = set()
@@ -220,6 +220,9 @@ class _TableModel:
         columns = self.table.section_of(row_key).columns
         cells = [(row_key, column.key) for column in columns]
         readings = evidence.readings
+        if not evidence.positioned and any(map(is_run, readings)):
+            self.runs[row_key] = self.place_run_row(cells, readings)
+            return
         if evidence.positioned or len(readings) == len(cells):
             for cell, reading in zip(cells, readings, strict=True):
                 self.put(cell, reading, [])
@@ -281,6 +284,50 @@ class _TableModel:
             else:
                 self.vacant[cell] = empty
         return _RowPlacement(at, dropped)
+
+    def place_run_row(self, cells: list[CellKey], readings: list[Reading]) -> RunPlacement | SplitTable:
+        """A row holding digits that ran together (``reconcile.digit_runs``): its ways to read it as a
+        table constraint, or (too many ways, or a doubtful reading among them) as a path of cuts."""
+        columns = [self.table.cell_map[cell].column for cell in cells]
+        totals = {j for j, cell in enumerate(cells) if cell in self.table.derivable}
+        plain = all(is_run(r) or self.constant(r) is not None for r in readings)
+        ways = splits(columns, readings, self.holds) if plain else None
+        if ways:
+            row = split_table(self.model, ways, totals, self.decimals, self.bound)
+            self.costs.append((DROP_COST, row.drops))
+            for j, cell in enumerate(cells):
+                if j in totals:
+                    self.model.add(self.values[cell] == row.shown[j]).only_enforce_if(row.empty[j].Not())
+                    self.put(cell, None, [row.empty[j]])
+                else:
+                    self.model.add(self.values[cell] == row.shown[j])
+                if columns[j].rarity:
+                    shown = self.model.new_bool_var(f"nonzero{j}")
+                    self.model.add(row.shown[j] == 0).only_enforce_if(shown.Not())
+                    self.tie_breaks.append((columns[j].rarity, shown))
+            return row
+        placement = place_runs(self.model, columns, readings, self.holds)
+        self.costs.extend((DROP_COST, literal) for literal in placement.dropped.values())
+        for j, cell in enumerate(cells):
+            held = placement.held.get(j, [])
+            for literal, part in held:
+                self.put(cell, part, [literal])
+                if columns[j].rarity and part.parsed.kind == "number" and part.parsed.value:
+                    self.tie_breaks.append((columns[j].rarity, literal))
+            empty = self.model.new_bool_var(f"empty{j}")
+            self.model.add(sum(literal for literal, _ in held) + empty == 1)
+            self.put(cell, None, [empty])
+        return placement
+
+    def constant(self, reading: Reading) -> int | None:
+        """The fixed scaled value a certain reading gives any cell (a blank is 0); else None."""
+        if reading.token.confidence < CERTAIN:
+            return None
+        if reading.parsed.kind == "blank":
+            return 0
+        if self.holds(reading.parsed) and reading.parsed.value >= 0 and not reading.parsed.decimals:
+            return reading.parsed.scaled(self.decimals)
+        return None
 
     def add_rules(self) -> None:
         for inst in self.table.rule_instances:
@@ -370,6 +417,8 @@ def solve_table(evidence: TableEvidence, budget_seconds: float = TABLE_BUDGET) -
         ]
         for row_key, placement in built.placements.items()
     }
+    for row_key, run in built.runs.items():
+        dropped[row_key] = [evidence.rows[row_key].readings[i] for i in run.dropped_in(solver)]
     dropped = {key: readings for key, readings in dropped.items() if readings}
 
     checkable = [k for k in built.values if k[0] in seen_rows and k not in built.fixed and k not in missing]
@@ -398,7 +447,7 @@ def solve_table(evidence: TableEvidence, budget_seconds: float = TABLE_BUDGET) -
         else:
             value = None if unheld and alts else built.unscale(best[key])
         cells[key] = CellDecision(value, reading, origin, alts, key in unsure, unheld)
-    return TableDecision(built.table, cells, dropped, incomplete, frozenset(built.placements))
+    return TableDecision(built.table, cells, dropped, incomplete, frozenset([*built.placements, *built.runs]))
 
 
 def _none_last(value: Decimal | None) -> tuple[bool, Decimal]:
@@ -455,6 +504,9 @@ def _occupants(built: _TableModel, solver: cp_model.CpSolver) -> dict[CellKey, R
             for (i, j), literal in built.placements[row_key].at.items():
                 if solver.boolean_value(literal):
                     out[row_key, columns[j].key] = evidence.readings[i]
+        elif row_key in built.runs:
+            for j, part in built.runs[row_key].occupants(solver).items():
+                out[row_key, columns[j].key] = part
     return out
 
 

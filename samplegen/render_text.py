@@ -43,5 +43,29 @@ def render_pipe_text(sample: ReportSample, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_joined_text(sample: ReportSample, rng: random.Random) -> str:
+    """Each table row's cells run together with no separator, as a browser's innerText flattens a table:
+    a row's values make one string of digits, glued to the row's label (``…数量801000081``) or, in some
+    documents, on a line of their own; table 四's one row is one run. Empty cells leave nothing, header
+    cells stand one per line as in the flattened form."""
+    style = random_style(rng)
+    glue = rng.random() < 0.7
+    lines = [sample.title, date_line(sample, rng), ""]
+    lines += opening(sample, rng)
+    for layout in _layouts(sample, style):
+        lines.append(layout.title)
+        for row in layout.rows:
+            values = "".join(cell.text for cell in row if cell.key is not None)
+            labels = [cell.text for cell in row if cell.key is None]
+            if not any(cell.key is not None for cell in row):
+                lines += [line for cell in row for line in cell.lines if line]
+            elif glue and labels:
+                lines += [*labels[:-1], labels[-1] + values]
+            else:
+                lines += [*labels, values]
+    lines += closing(sample, rng)
+    return "\n".join(line for line in lines if line) + "\n"
+
+
 def _layouts(sample: ReportSample, style: Style) -> list[TableLayout]:
     return [table_layout(table, style) for table in sample.tables]

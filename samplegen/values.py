@@ -70,10 +70,13 @@ def random_report(
     marker_rate: float = 0.05,
     blank_total_rate: float = 0.2,
     zero_rate: float = 0.5,
+    scale: int | None = None,
 ) -> ReportSample:
-    """A report whose values satisfy every rule; zero cells are sometimes blank or a "/" "-" marker."""
+    """A report whose values satisfy every rule; zero cells are sometimes blank or a "/" "-" marker.
+    ``scale`` (how large counts grow) is drawn when not given."""
     low, high = YEARS.get(template.version, (2021, 2024))
-    scale = rng.choice((5, 30, 300, 3000))
+    drawn = rng.choice((5, 30, 300, 3000))
+    scale = scale or drawn
     marker = rng.choice(("/", "-"))
     tables = []
     for table in template.tables:

@@ -9,7 +9,6 @@ from models.document import Document
 from reportgrid.pipeline import process_document
 from samplegen.shared_data import REAL_DATA
 
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_scans"
 TITLE = "四、政府信息公开行政复议、行政诉讼情况"
 NEXT = "  五、存在的主要问题及改进情况"
 HEADERS = [

@@ -14,10 +14,11 @@ from extractors.text import extract_text
 from reportgrid.pipeline import process_document
 from samplegen.corpus import DocSpec, write_document
 from samplegen.scoring import load_expected, score_document
+from samplegen.shared_data import REAL_DATA
 from samplegen.text_dump import pdf_text_dump
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-REAL_PDF = SHARED / "data" / "real" / "pdf"
+SHARED = REAL_DATA.parent.parent
+REAL_PDF = REAL_DATA / "pdf"
 
 
 def _scorer() -> ModuleType:

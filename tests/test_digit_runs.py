@@ -1,0 +1,133 @@
+"""Rows whose cells ran together into one string of digits: the solver splits them, the sums choose."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extractors.text import extract_text
+from models.document import Document
+from models.lexicon import is_value_like
+from models.template import builtin_templates
+from reconcile.digit_runs import parts_of
+from reportgrid.pipeline import process_document
+from samplegen.render_text import render_joined_text
+from samplegen.scoring import load_expected, score_document
+from samplegen.shared_data import PROJECT_REAL, REAL_DATA
+from samplegen.values import random_report
+
+TEMPLATES = {template.version: template for template in builtin_templates()}
+
+
+def _parts(text: str) -> set[str]:
+    return {part.token.text for part in parts_of(text).values()}
+
+
+def test_parts_are_whole_numbers_without_leading_zeros() -> None:
+    assert _parts("801000081") >= {"80", "1", "0", "81", "8"}
+    assert not any(p.startswith("0") and p != "0" for p in _parts("801000081"))
+    # A decimal keeps its point; a cut never falls beside it.
+    assert "96171.6" in _parts("96171.6") and "171.6" in _parts("96171.6")
+    assert not [key for key in parts_of("96171.6") if key[1] == 5 or key[0] in (5, 6)]
+    # A sign starts a part, a unit ends the run's last part.
+    assert {"0", "+8", "+80"} <= _parts("0+80") and "0+" not in _parts("0+80")
+    assert {"6", "251000元"} <= _parts("6251000元") and "6251" in _parts("6251000元")
+
+
+def test_a_page_that_runs_cells_together_gives_runs_apart_from_their_labels(tmp_path: Path) -> None:
+    path = tmp_path / "joined.txt"
+    path.write_text(
+        "一、本年新收政府信息公开申请数量801000081\n（七）总计801000081\n行政许可0+80\n"
+        "110024001510102\n2020年我主动发布信息17\n",
+        encoding="utf-8",
+    )
+    tokens = [(t.text, t.joined) for t in extract_text(path).tokens]
+    assert tokens == [
+        ("一、本年新收政府信息公开申请数量", False),
+        ("801000081", True),
+        ("（七）总计", False),
+        ("801000081", True),
+        ("行政许可", False),
+        ("0+80", True),
+        ("110024001510102", True),
+        ("2020年我主动发布信息", False),
+        ("17", True),
+    ]
+
+
+def test_one_line_per_cell_is_not_taken_for_runs() -> None:
+    tokens = extract_text(REAL_DATA / "shanghai-2019.txt").tokens
+    assert not any(token.joined for token in tokens)
+
+
+def _joined_real(name: str, tmp_path: Path) -> Document:
+    """A real one-cell-per-line page with each row's cells run together (as a browser's innerText
+    gives them): a row's values glued to its label, table 四's row one string of digits."""
+    out: list[str] = []
+    in_four = False
+    for line in (REAL_DATA / name).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        in_four = (in_four or "行政复议、行政诉讼情况" in line) and not line.startswith("五、")
+        if is_value_like(line) and out and (not in_four or out[-1][-1].isdigit()):
+            out[-1] += line
+        else:
+            out.append(line)
+    path = tmp_path / f"joined-{name}"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return process_document(path)
+
+
+def test_real_page_run_together_is_read_and_never_silently_wrong(tmp_path: Path) -> None:
+    document = _joined_real("hushan-2020.txt", tmp_path)
+    expected = load_expected(PROJECT_REAL / "hushan-2020.txt.expected.json")["tables"]
+    score = score_document(document, expected)
+    assert document.error is None
+    assert score.silent_errors == []
+    by_table = {t.id: t for t in document.tables}
+    # Table 三's and 四's rows of zeros split one way only; the sums hold.
+    for table_id in ("三", "四"):
+        cells = by_table[table_id].cells
+        assert all(c.value == expected[table_id][f"{c.row_key}/{c.col_key}"] for c in cells)
+        assert not any(c.needs_review for c in cells)
+    # Table 二 has no sums: 0+80 is 0 | +8 | 0 or 0 | +80 | (empty) or 0 | (empty) | +80: flagged, with
+    # the other values the search found.
+    licensing = {c.col_key: c for c in by_table["二"].cells if c.row_key == "licensing"}
+    assert licensing["previous_items"].value == 0 and not licensing["previous_items"].needs_review
+    assert licensing["change"].needs_review and licensing["decisions"].needs_review
+    assert len(_alternatives(document, "licensing/change")) >= 2
+
+
+def _alternatives(document: Document, name: str) -> list[object]:
+    return [v for c in document.checks if c.kind == "ambiguous" and c.name == name for v in c.alternatives]
+
+
+SETTINGS = settings(
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@SETTINGS
+@given(
+    version=st.sampled_from(sorted(TEMPLATES)),
+    seed=st.integers(0, 2**32 - 1),
+    blank_rate=st.floats(0.0, 0.5),
+)
+def test_random_reports_run_together_are_right_or_flagged(
+    tmp_path: Path, version: str, seed: int, blank_rate: float
+) -> None:
+    """Rows run together per row (glued to the label or on a line of their own), table 四 as one run."""
+    rng = random.Random(seed)
+    sample = random_report(TEMPLATES[version], rng, blank_rate=blank_rate, scale=5)
+    path = tmp_path / f"joined-{version}-{seed}.txt"
+    path.write_text(render_joined_text(sample, rng), encoding="utf-8")
+    document = process_document(path)
+    expected = {t.table.id: {f"{r}/{c}": v for (r, c), v in t.expected.items()} for t in sample.tables}
+    score = score_document(document, expected)
+    assert document.error is None
+    assert score.missing_tables == []
+    assert score.silent_errors == []

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from extractors.scan.loading import load  # noqa: E402
 from extractors.scan.reading import normalise_number  # noqa: E402
+from reportgrid.discover import discover  # noqa: E402
 
 IMAGE_KINDS = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 DOUBT = 0.9
@@ -94,7 +95,8 @@ def run_pipeline(paths: list[Path], engine_name: str) -> dict:
     right = wrong = doubted = 0
     errors: list[str] = []
     for path in paths:
-        images, _ = load(path)
+        (unit,) = discover([path])
+        images, _ = load(unit.path, unit.pages)
         truth = _truth_cells(path)
         for number, image in enumerate(images, start=1):
             start, cpu = time.perf_counter(), time.process_time()
@@ -126,7 +128,8 @@ def run_baseline(paths: list[Path]) -> dict:
     right = wrong = 0
     errors: list[str] = []
     for path in paths:
-        images, _ = load(path)
+        (unit,) = discover([path])
+        images, _ = load(unit.path, unit.pages)
         truth = _truth_cells(path)
         for number, image in enumerate(images, start=1):
             start, cpu = time.perf_counter(), time.process_time()

@@ -50,6 +50,7 @@ def _real_scorer():
 
 
 def run_documents(entries: list[dict]) -> list[dict]:
+    from reportgrid.discover import discover
     from reportgrid.pipeline import process_document
     from samplegen.scoring import load_expected, score_document
 
@@ -58,7 +59,8 @@ def run_documents(entries: list[dict]) -> list[dict]:
     for entry in entries:
         path = Path(entry["path"])
         start, cpu = time.perf_counter(), time.process_time()
-        document = process_document(path)
+        (unit,) = discover([path])
+        document = process_document(unit)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         result = {**entry, "pages": document.source.pages or 0, "seconds": seconds, "cpu": cpu}
         result["status"] = document.status
@@ -92,11 +94,13 @@ def run_baseline(entries: list[dict]) -> list[dict]:
     from rapidocr import RapidOCR
 
     from extractors.scan.loading import load
+    from reportgrid.discover import discover
 
     engine = RapidOCR()
     results = []
     for entry in entries:
-        images, _ = load(Path(entry["path"]))
+        (unit,) = discover([Path(entry["path"])])
+        images, _ = load(unit.path, unit.pages)
         start, cpu = time.perf_counter(), time.process_time()
         for image in images:
             engine(image)

@@ -220,7 +220,9 @@ class _TableModel:
         columns = self.table.section_of(row_key).columns
         cells = [(row_key, column.key) for column in columns]
         readings = evidence.readings
-        if not evidence.positioned and any(map(is_run, readings)):
+        observed = gaps_observed(evidence)
+        if not evidence.positioned and observed and any(map(is_run, readings)):
+            # Splitting a run reads its row's missing parts as blanks: only where gaps were seen empty.
             self.runs[row_key] = self.place_run_row(cells, readings)
             return
         if evidence.positioned or len(readings) == len(cells):
@@ -229,7 +231,6 @@ class _TableModel:
                 if self.certain(cell, reading):
                     self.fixed.add(cell)
             return
-        observed = gaps_observed(evidence)
         if not readings:
             if not observed:
                 self.unobserved.update(cells)

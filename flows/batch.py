@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,9 +37,11 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
-from prefect.task_runners import TaskRunner
+from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 
 from flows.artifacts import Outcome, review_markdown, review_notes, summary_rows
 from flows.document import crashed, run_document, write_outcome
@@ -159,13 +162,14 @@ def process_batch(
     parts = [todo[start : start + max(1, batch_size)] for start in range(0, len(todo), max(1, batch_size))]
     listening = _ON_DOCUMENT.set(on_document)
     try:
-        for number, part in enumerate(parts, start=1):
-            title = f"{archive} part {number} of {len(parts)}" if len(parts) > 1 else archive
-            done = _run_part([jobs[index] for index in part], out_dir, title, chosen, limits, on_document)
-            for index, outcome in zip(part, done, strict=True):
-                outcomes[index] = outcome
-            finished = [outcome.summary for outcome in outcomes if outcome is not None]
-            write_summary(run_summary(finished, started, skipped, complete=False), out_dir)
+        with _one_server(chosen):
+            for number, part in enumerate(parts, start=1):
+                title = f"{archive} part {number} of {len(parts)}" if len(parts) > 1 else archive
+                done = _run_part([jobs[index] for index in part], out_dir, title, chosen, limits, on_document)
+                for index, outcome in zip(part, done, strict=True):
+                    outcomes[index] = outcome
+                finished = [outcome.summary for outcome in outcomes if outcome is not None]
+                write_summary(run_summary(finished, started, skipped, complete=False), out_dir)
     finally:
         _ON_DOCUMENT.reset(listening)
     ordered = [outcome for outcome in outcomes if outcome is not None]
@@ -183,6 +187,24 @@ def process_batch(
         out_dir,
     )
     return summary
+
+
+@contextmanager
+def _one_server(runner: TaskRunner) -> Iterator[None]:
+    """Worker processes on this machine report to the server this flow run reports to.
+
+    Without ``PREFECT_API_URL`` Prefect starts a temporary server in each process that needs one: every
+    worker process of the pool would start its own (about 10 s each, measured with 2 workers) and its
+    task runs, states and logs would land there, out of the operator's sight. A Dask cluster's workers
+    may be on other machines, where this one's 127.0.0.1 means nothing: they need a server they can
+    reach (README, "Several machines").
+    """
+    context = FlowRunContext.get()
+    if PREFECT_API_URL.value() or context is None or not isinstance(runner, ProcessPoolTaskRunner):
+        yield
+        return
+    with temporary_settings(updates={PREFECT_API_URL: str(context.client.api_url).rstrip("/")}):
+        yield
 
 
 def archive_name(inputs: Sequence[DocumentInput]) -> str:

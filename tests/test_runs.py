@@ -262,3 +262,25 @@ def test_a_dask_cluster_of_two_worker_processes_gives_the_serial_results(tmp_pat
     assert _content(tmp_path / "dask") == _content(tmp_path / "serial")
     # each Dask worker has one child process for its documents, which loaded the OCR models as it started
     assert list(warm.values()) == [[True], [True]]
+
+
+def test_worker_processes_report_to_the_run_s_own_temporary_server(tmp_path: Path) -> None:
+    """Without a server the run starts one temporary server; the pool's workers report there rather
+    than each starting one of its own (one more server start per worker, its runs out of sight)."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("generated-2021.html", "generated-pipe-2019.txt"):
+        shutil.copy(SAMPLES / name, inputs / name)
+    env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
+    env |= {"PREFECT_HOME": str(tmp_path / "prefect-home"), "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-c", "from reportgrid.cli import app; app()", "run", str(inputs)]
+    run = subprocess.run(
+        [*command, "--out", str(tmp_path / "out"), "--workers", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (run.stdout + run.stderr).count("Starting temporary server") == 1, run.stdout + run.stderr
+    assert len(list((tmp_path / "out").glob("generated-*.json"))) == 2

@@ -41,7 +41,7 @@ from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.settings import PREFECT_API_URL, temporary_settings
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from flows.artifacts import Outcome, review_markdown, review_notes, summary_rows
 from flows.document import crashed, run_document, write_outcome
@@ -157,7 +157,7 @@ def process_batch(
             if outcome is not None:
                 on_document(outcome.summary)
     todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
-    chosen = runner or task_runner(workers, cluster, limits)
+    chosen = runner or (task_runner(workers, cluster, limits) if todo else ThreadPoolTaskRunner())
     archive = archive_name(inputs)
     parts = [todo[start : start + max(1, batch_size)] for start in range(0, len(todo), max(1, batch_size))]
     listening = _ON_DOCUMENT.set(on_document)

@@ -1,9 +1,14 @@
 """Where a run's documents are processed: worker processes on this machine, or an existing Dask cluster.
 
-Either way each worker process loads the OCR models once, before its first document, where its
-documents run (in the worker, or in the child process the per-document limits run them in): the process
-pool runs ``load_models`` as its initializer; a Dask worker started with ``--preload flows.workers`` runs
-``dask_setup``, and one started without it loads them on its first scan (``get_engine`` keeps one
+On this machine, under per-document limits, each document already runs in a worker process of
+``reportgrid.limits``: the task runs in a thread of the flow's process and hands its document to one of
+N such workers, started and given the OCR models before the first document. Prefect's
+``ProcessPoolTaskRunner`` would put a second process around each of them, and it costs more per task
+than a thread: a trivial task took 207 ms in a process pool against 9 ms in a thread pool (one worker,
+this 2-core machine, each task rebuilds Prefect's settings and API client in the worker). Without
+limits documents run in the task's own process, so the process pool is the runner, with
+``load_models`` as its initializer. A Dask worker started with ``--preload flows.workers`` runs
+``dask_setup``; one started without it loads the models on its first scan (``get_engine`` keeps one
 engine per process).
 """
 
@@ -12,7 +17,7 @@ from __future__ import annotations
 import os
 from concurrent.futures.process import BrokenProcessPool
 
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from extractors.scan.ocr import get_engine
 from extractors.scan.ocr.rapidocr_engine import OCR_THREADS
@@ -36,7 +41,7 @@ def load_models(threads: int | None = None, limits: Limits = DEFAULT_LIMITS) -> 
         cv2.setNumThreads(threads)
         os.environ[OCR_THREADS] = str(threads)
     if limits.isolated:
-        warm_up()
+        warm_up(threads=threads)
     else:
         get_engine()
 
@@ -49,14 +54,17 @@ def dask_setup(worker: object) -> None:
 def task_runner(
     workers: int | None = None, cluster: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> TaskRunner:
-    """A process pool of ``workers`` processes (default: the machine's cores), or the Dask cluster whose
-    scheduler listens at ``cluster`` (``tcp://HOST:8786``)."""
+    """``workers`` worker processes (default: the machine's cores), ready with their models when this
+    returns, or the Dask cluster whose scheduler listens at ``cluster`` (``tcp://HOST:8786``)."""
     if cluster is not None:
         from prefect_dask import DaskTaskRunner
 
         return DaskTaskRunner(address=cluster)
     count = workers or os.cpu_count() or 1
     threads = max(1, (os.cpu_count() or 1) // count)
+    if limits.isolated:
+        warm_up(count, threads)
+        return ThreadPoolTaskRunner(max_workers=count)
     return ProcessPoolTaskRunner(max_workers=count, initializer=load_models, initargs=(threads, limits))
 
 

@@ -17,10 +17,12 @@ import multiprocessing
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from extractors.scan.ocr.rapidocr_engine import OCR_THREADS
 from models.document import Document
 from models.errors import DocumentError, ErrorCode
 from models.inputs import DocumentInput
@@ -80,10 +82,12 @@ def process_limited(source: DocumentInput | Path, limits: Limits) -> Document:
 class _Worker:
     """One spawned process serving documents: it receives a DocumentInput and sends back the Document JSON."""
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None) -> None:
         context = multiprocessing.get_context("spawn")
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child,), daemon=True, name="reportgrid-worker")
+        self.process = context.Process(
+            target=_serve, args=(child, threads), daemon=True, name="reportgrid-worker"
+        )
         self.warm = False  # whether it has loaded the OCR models (warm_up)
         self.process.start()
         child.close()
@@ -134,11 +138,13 @@ class _Worker:
 
 
 class _Pool:
-    """Idle workers, shared by the threads that process documents; one worker per document in flight."""
+    """Idle workers, shared by the threads that process documents; one worker per document in flight.
+    New workers cap their OpenCV and onnxruntime threads at ``threads`` (None: one per core)."""
 
     def __init__(self) -> None:
         self.idle: list[_Worker] = []
         self.lock = threading.Lock()
+        self.threads: int | None = None
 
     def take(self) -> _Worker:
         with self.lock:
@@ -146,7 +152,8 @@ class _Pool:
                 worker = self.idle.pop()
                 if worker.process.is_alive():
                     return worker
-        return _Worker()
+            threads = self.threads
+        return _Worker(threads)
 
     def give_back(self, worker: _Worker) -> None:
         with self.lock:
@@ -164,20 +171,40 @@ atexit.register(_POOL.close)
 _WARM_UP = "warm-up"
 
 
-def warm_up() -> None:
-    """Start a worker and have it load the OCR models, so the first scan this process sends it does not
-    wait for them (a run's worker processes call this once, as they start)."""
-    worker = _POOL.take()
-    worker.connection.send(_WARM_UP)
-    if not worker.connection.poll(READY_SECONDS) or worker.connection.recv() != _WARM_UP:
-        worker.stop()
-        raise RuntimeError("a reportgrid worker process did not load the OCR models")
-    worker.warm = True
-    _POOL.give_back(worker)
+def warm_up(count: int = 1, threads: int | None = None) -> None:
+    """Have ``count`` workers ready, each with the OCR models loaded, so no document waits for a worker
+    to start (a run calls this once before its first document). Workers that ``threads`` would not
+    have started are replaced.
+
+    ``threads`` caps each worker's OpenCV and onnxruntime threads: N workers on C cores get C // N each,
+    rather than each starting one thread per core and N × C threads fighting for C cores.
+    """
+    if threads != _POOL.threads:
+        _POOL.close()
+        _POOL.threads = threads
+    with ThreadPoolExecutor(max_workers=count) as starting:
+        workers = list(starting.map(lambda _: _warm(_POOL.take()), range(count)))
+    for worker in workers:
+        _POOL.give_back(worker)
 
 
-def _serve(connection: Connection) -> None:
+def _warm(worker: _Worker) -> _Worker:
+    if not worker.warm:
+        worker.connection.send(_WARM_UP)
+        if not worker.connection.poll(READY_SECONDS) or worker.connection.recv() != _WARM_UP:
+            worker.stop()
+            raise RuntimeError("a reportgrid worker process did not load the OCR models")
+        worker.warm = True
+    return worker
+
+
+def _serve(connection: Connection, threads: int | None) -> None:
     """The worker's loop: one document at a time until the parent closes the pipe."""
+    if threads is not None:
+        import cv2
+
+        cv2.setNumThreads(threads)
+        os.environ[OCR_THREADS] = str(threads)
     connection.send("ready")
     while True:
         try:

@@ -4,10 +4,15 @@ killed mid-document is replaced and the document read again, and nothing is lost
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import time
 from pathlib import Path
 
+from prefect.task_runners import ThreadPoolTaskRunner
+
+import reportgrid.limits
+from flows.workers import task_runner
 from models.document import Document
 from models.errors import ErrorCode
 from reportgrid.limits import Limits, process_limited
@@ -48,3 +53,20 @@ def test_a_worker_killed_mid_document_is_replaced_and_the_document_read() -> Non
         worker.kill()
     runner.join(120)
     assert result and result[0].status != "failed", result[0].error if result else "no result"
+
+
+def test_workers_under_limits_are_started_warm_with_their_share_of_the_cores() -> None:
+    """``--workers 2`` under limits: two worker processes, each with the OCR models loaded and capped at
+    its share of the cores, ready before the first document; tasks run in threads that hand them out."""
+    runner = task_runner(2, None, Limits())
+    pool = reportgrid.limits._POOL
+    warm = [worker for worker in pool.idle if worker.warm and worker.process.is_alive()]
+    assert isinstance(runner, ThreadPoolTaskRunner) and runner._max_workers == 2
+    assert len({worker.process.pid for worker in warm}) >= 2
+    assert pool.threads == max(1, (os.cpu_count() or 1) // 2)
+    first, second = pool.take(), pool.take()
+    try:
+        assert first.warm and second.warm and first.process.pid != second.process.pid
+    finally:
+        pool.give_back(first)
+        pool.give_back(second)

@@ -265,8 +265,8 @@ def test_a_dask_cluster_of_two_worker_processes_gives_the_serial_results(tmp_pat
 
 
 def test_worker_processes_report_to_the_run_s_own_temporary_server(tmp_path: Path) -> None:
-    """Without a server the run starts one temporary server; the pool's workers report there rather
-    than each starting one of its own (one more server start per worker, its runs out of sight)."""
+    """Without a server the run starts one temporary server; the process pool's workers (the runner
+    without per-document limits) report there rather than each starting one of its own."""
     inputs = tmp_path / "in"
     inputs.mkdir()
     for name in ("generated-2021.html", "generated-pipe-2019.txt"):
@@ -275,7 +275,17 @@ def test_worker_processes_report_to_the_run_s_own_temporary_server(tmp_path: Pat
     env |= {"PREFECT_HOME": str(tmp_path / "prefect-home"), "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-c", "from reportgrid.cli import app; app()", "run", str(inputs)]
     run = subprocess.run(
-        [*command, "--out", str(tmp_path / "out"), "--workers", "2"],
+        [
+            *command,
+            "--out",
+            str(tmp_path / "out"),
+            "--workers",
+            "2",
+            "--time-limit",
+            "0",
+            "--memory-limit",
+            "0",
+        ],
         env=env,
         capture_output=True,
         text=True,

@@ -34,7 +34,9 @@ _NUMBER = re.compile(
     r"\s*(?P<unit>" + "|".join(UNITS) + r")?$"
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_NUMBERISH = re.compile(r"(?!.*\d\s*-\s*\d)[0-9A-Za-z+\-.,%\s" + "".join(sorted(set("".join(UNITS)))) + r"]+")
+_NUMBERISH = re.compile(
+    r"(?!.*\d\s*-\s*\d)[0-9A-Za-z+\-.,%\s" + "".join(sorted(set("".join(UNITS)))) + r"]+"
+)
 """A number's alphabet, with letters; a minus between two digits makes a date, a range or a phone."""
 _UNIT_CHARS = re.compile("[" + "".join(sorted(set("".join(UNITS)))) + "]")
 

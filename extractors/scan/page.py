@@ -208,7 +208,9 @@ def _wanted(
     """
     if not tables:
         return [True] * len(lines)
-    wanted = [(title_page and index < TITLE_LINES) or is_heading(probe) for index, probe in enumerate(probes)]
+    wanted = [
+        (title_page and index < TITLE_LINES) or is_heading(probe) for index, probe in enumerate(probes)
+    ]
     for table in tables:
         above = [index for index, (_, top) in enumerate(lines) if top < table.bbox[1]]
         if above:

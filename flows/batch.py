@@ -31,7 +31,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -43,8 +42,9 @@ from prefect.runtime import flow_run
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-from flows.artifacts import Outcome, review_markdown, review_notes, summary_rows
+from flows.artifacts import Outcome, review_markdown, summary_rows
 from flows.document import crashed, run_document, write_outcome
+from flows.run_folder import Job, begin
 from flows.workers import task_runner, worker_lost
 from models.document import DocumentSummary, RunSummary, SkippedFile
 from models.errors import DocumentError, ErrorCode
@@ -53,15 +53,8 @@ from reportgrid.limits import DEFAULT_LIMITS, Limits
 from reportgrid.output import (
     SUMMARY_NAME,
     failed_document,
-    kept_document,
-    now,
-    output_names,
-    remove_stale_temporaries,
-    run_summary,
-    summarize,
     write_summary,
 )
-from reportgrid.pipeline import input_digest
 
 DocumentCallback = Callable[[DocumentSummary], None]
 DEFAULT_BATCH_SIZE = 500
@@ -70,14 +63,6 @@ RETRY_DELAYS = (2.0, 10.0)  # seconds before each retry: a lost machine or a mem
 # The batch's progress callback, seen by its part flows. Not a part flow parameter: a flow run's
 # parameters travel with every task to the worker processes, and a callback rarely pickles.
 _ON_DOCUMENT: ContextVar[DocumentCallback | None] = ContextVar("on_document", default=None)
-
-
-@dataclass(frozen=True)
-class Job:
-    """One document of a run: its input and the name of its JSON."""
-
-    source: DocumentInput
-    name: str
 
 
 @task(task_run_name="{name}", cache_policy=NO_CACHE)
@@ -145,18 +130,8 @@ def process_batch(
     bar uses it). ``skipped`` lists the files found that are not documents, for the summary; ``limits``
     bound each document's time and memory (``reportgrid.limits``).
     """
-    started = now()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(out_dir)
-    write_summary(run_summary([], started, skipped, complete=False), out_dir)
-    names = output_names([unit.path for unit in inputs])
-    jobs = [Job(unit, name) for unit, name in zip(inputs, names, strict=True)]
-    outcomes: list[Outcome | None] = [None if force else _kept(job, out_dir) for job in jobs]
-    if on_document is not None:
-        for outcome in outcomes:
-            if outcome is not None:
-                on_document(outcome.summary)
-    todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    run = begin(inputs, out_dir, force, skipped, on_document)
+    todo = run.todo
     chosen = runner or (task_runner(workers, cluster, limits) if todo else ThreadPoolTaskRunner())
     archive = archive_name(inputs)
     parts = [todo[start : start + max(1, batch_size)] for start in range(0, len(todo), max(1, batch_size))]
@@ -165,15 +140,16 @@ def process_batch(
         with _one_server(chosen):
             for number, part in enumerate(parts, start=1):
                 title = f"{archive} part {number} of {len(parts)}" if len(parts) > 1 else archive
-                done = _run_part([jobs[index] for index in part], out_dir, title, chosen, limits, on_document)
+                done = _run_part(
+                    [run.jobs[index] for index in part], out_dir, title, chosen, limits, on_document
+                )
                 for index, outcome in zip(part, done, strict=True):
-                    outcomes[index] = outcome
-                finished = [outcome.summary for outcome in outcomes if outcome is not None]
-                write_summary(run_summary(finished, started, skipped, complete=False), out_dir)
+                    run.outcomes[index] = outcome
+                run.checkpoint()
     finally:
         _ON_DOCUMENT.reset(listening)
-    ordered = [outcome for outcome in outcomes if outcome is not None]
-    summary = run_summary([outcome.summary for outcome in ordered], started, skipped)
+    ordered = run.finished()
+    summary = run.summary()
     try:
         write_summary(summary, out_dir)
     except OSError as exc:  # the CLI reports it (output.summary_written); the artifacts still go out
@@ -213,21 +189,6 @@ def archive_name(inputs: Sequence[DocumentInput]) -> str:
         return "empty"
     folders = [str(unit.path.resolve().parent) for unit in inputs]
     return Path(os.path.commonpath(folders)).name or "/"
-
-
-def _kept(job: Job, out_dir: Path) -> Outcome | None:
-    """The outcome of a document an earlier run already wrote, when it may be kept."""
-    path = out_dir / job.name
-    if not path.is_file():
-        return None
-    try:
-        digest = input_digest(job.source)
-    except OSError:
-        return None
-    document = kept_document(path, digest)
-    if document is None:
-        return None
-    return Outcome(summarize(document, path, skipped=True), review_notes(document))
 
 
 def _run_part(

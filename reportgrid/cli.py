@@ -119,6 +119,7 @@ def run(
                 inputs,
                 out,
                 concurrency=workers or os.cpu_count() or 1,
+                force=force,
                 on_document=finished,
                 skipped=skipped,
                 limits=limits,

@@ -23,6 +23,7 @@ from prefect_runs import part_runs
 import flows.batch
 import flows.document
 from flows.batch import process_batch
+from flows.local import process_batch_locally
 from flows.workers import load_models
 from models.document import Document, RunSummary
 from models.errors import ErrorCode
@@ -98,6 +99,37 @@ def test_a_rerun_skips_done_documents_before_submitting_and_redoes_changed_ones(
     forced = process_batch(discover([inputs]), out, runner=runner, force=True)
     assert forced.counts["skipped"] == 0
     assert _content(out) == after
+
+
+def test_a_run_without_prefect_keeps_done_documents_and_redoes_changed_ones(tmp_path: Path) -> None:
+    """``--no-server`` shares the flow's bookkeeping: kept documents, stale temporaries, ``--force``."""
+    inputs = _archive(tmp_path / "in")
+    out = tmp_path / "out"
+    first = process_batch_locally(discover([inputs]), out, concurrency=2)
+    assert first.counts["skipped"] == 0 and first.complete
+    before = _content(out)
+    changed = inputs / "shanghai-2019-0.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    stale = out / ".hushan-2020-0.json.k7wq_2ab.tmp"
+    stale.write_text('{"schema_ver', encoding="utf-8")
+
+    seen: list[str] = []
+    again = process_batch_locally(
+        discover([inputs]), out, concurrency=2, on_document=lambda line: seen.append(Path(line.source).name)
+    )
+    kept = sorted(Path(line.source).name for line in again.documents if line.skipped)
+    assert kept == ["garbage.txt", "generated-2021-0.html", "generated-pipe-2019-0.txt", "hushan-2020-0.txt"]
+    assert sorted(seen) == sorted(Path(line.source).name for line in again.documents)
+    assert again.complete and again.counts == first.counts | {"skipped": 4}
+    assert not stale.exists()
+    after = _content(out)
+    assert (
+        after["shanghai-2019-0.json"]["source"]["sha256"]
+        != before["shanghai-2019-0.json"]["source"]["sha256"]
+    )
+
+    forced = process_batch_locally(discover([inputs]), out, concurrency=2, force=True)
+    assert forced.counts["skipped"] == 0 and _content(out) == after
 
 
 def test_parts_are_flow_runs_named_after_the_archive(tmp_path: Path) -> None:

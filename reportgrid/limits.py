@@ -63,8 +63,10 @@ def process_limited(source: DocumentInput | Path, limits: Limits) -> Document:
     unit = source if isinstance(source, DocumentInput) else DocumentInput(source)
     path = unit.path
     died = ""
-    for _ in range(2):
-        worker = _POOL.take()
+    for attempt in range(2):
+        # The retry runs in a new process, never an idle worker that may have died beside the first
+        # (the OOM killer, an operator's kill) and not been seen dead yet.
+        worker = _POOL.take() if attempt == 0 else _Worker(_POOL.threads)
         result = worker.run(unit, limits)
         if isinstance(result, Document):
             _POOL.give_back(worker)

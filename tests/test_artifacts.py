@@ -65,7 +65,7 @@ def test_the_queue_has_one_line_per_document_not_valid_with_why_cells_and_a_link
     flagged = sum(c.needs_review for t in documents["truncated"].tables for c in t.cells)
     assert flagged > 0 and f"| {flagged} |" in truncated
     assert f"{flagged} cells unobserved" in truncated and "| needs_review |" in truncated
-    assert "sums do not hold" in truncated and "+30 more" in truncated
+    assert "`三 row_total[" in truncated and "+32 more" in truncated
     assert f"[truncated.txt]({(tmp_path / 'truncated.json').resolve().as_uri()})" in truncated
     garbage = next(row for row in rows if "garbage.txt" in row)
     assert "not_text" in garbage and "binary" in garbage and "| failed |" in garbage

@@ -21,8 +21,8 @@ from models.document import Document, DocumentSummary, RunSummary
 # operator scrolls through; a run of thousands of documents gets one artifact per hundred.
 QUEUE_PAGE_LINES = 100
 # Characters of a document's reason shown in its queue line; the whole message is in its JSON. The UI
-# does not wrap table cells: at 1400 px wide a line of about 100 characters of reason stays in view
-# (measured on the screenshot docs/prefect-review-queue.png).
+# does not wrap table cells (docs/prefect-review-queue.png): a longer reason only widens the row an
+# operator scrolls sideways, so the reason comes last and is cut short.
 WHY_CHARACTERS = 100
 RULES_NAMED = 1
 STRUCTURE_CHARACTERS = 50

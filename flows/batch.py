@@ -8,9 +8,14 @@ archive and the part) run one after the other, each document one task run. The t
 where documents run: ``workers`` processes here, or the Dask cluster at ``cluster``
 (``flows.workers``). A document whose worker process was lost is retried, after a pause, in a fresh
 flow run of its own (``… retry N``) up to ``RETRIES`` times; a document that fails is never retried:
-the pipeline turns bad input into a failed JSON, and a task that raises gets one too. At the end the
-flow writes the complete ``run-summary.json`` and publishes the ``reportgrid-run`` table and the
-``reportgrid-review`` markdown.
+the pipeline turns bad input into a failed JSON, and a task that raises gets one too.
+
+What the Prefect UI shows: every run is tagged ``reportgrid`` and ``archive:<name>``; each task run ends
+in a state that says its document's status (``Completed``, ``NeedsReview`` (a completed state),
+``Failed`` with the document's error as its message), while the flow runs complete. The batch flow
+run's ``reportgrid-progress`` artifact counts documents as they finish; at the end the flow writes the
+complete ``run-summary.json`` and publishes the ``reportgrid-run`` table (counts, pages/s, outputs as
+links under ``link_base`` or ``file://``) and the ``reportgrid-review`` queue (``flows.artifacts``).
 
 Run it with the CLI (``reportgrid run PATH... --out DIR``) or from Python::
 
@@ -28,21 +33,29 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect import flow, get_run_logger, tags, task
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
 from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.states import Completed, Failed, State
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-from flows.artifacts import Outcome, review_markdown, summary_rows
+from flows.artifacts import Outcome, progress_text, review_queue, run_description, run_rows
 from flows.document import crashed, run_document, write_outcome
 from flows.run_folder import Job, begin
 from flows.workers import task_runner, worker_lost
@@ -58,6 +71,9 @@ from reportgrid.output import (
 
 DocumentCallback = Callable[[DocumentSummary], None]
 DEFAULT_BATCH_SIZE = 500
+LINK_BASE_VARIABLE = "REPORTGRID_LINK_BASE"
+"""A URL the output folder is served at; the UI's links to outputs start with it instead of file://."""
+NEEDS_REVIEW_STATE = "NeedsReview"
 RETRIES = 2
 RETRY_DELAYS = (2.0, 10.0)  # seconds before each retry: a lost machine or a memory squeeze may pass
 # The batch's progress callback, seen by its part flows. Not a part flow parameter: a flow run's
@@ -66,9 +82,26 @@ _ON_DOCUMENT: ContextVar[DocumentCallback | None] = ContextVar("on_document", de
 
 
 @task(task_run_name="{name}", cache_policy=NO_CACHE)
-def process_one(source: DocumentInput, out_dir: Path, name: str, limits: Limits) -> Outcome:
-    """Read, reconcile and write one document; the pipeline turns bad input into a failed document."""
-    return run_document(source, out_dir, name, limits)
+def process_one(source: DocumentInput, out_dir: Path, name: str, limits: Limits) -> State[Outcome]:
+    """Read, reconcile and write one document; the pipeline turns bad input into a failed document.
+
+    The task run's final state is the document's status, its outcome the state's result either way.
+    """
+    outcome = run_document(source, out_dir, name, limits)
+    get_run_logger().info("%s", outcome.log)
+    return document_state(outcome)
+
+
+def document_state(outcome: Outcome) -> State[Outcome]:
+    """The task run state that says a document's status: a failed document is a Failed run with its
+    error as the message, one that needs review a Completed state named ``NeedsReview``."""
+    line = outcome.summary
+    if line.status == "failed":
+        return Failed(message=str(line.error.message if line.error else "failed"), data=outcome)
+    if line.status == "needs_review":
+        message = f"{line.cells_needing_review} cells need review, {line.failed_rules} sums do not hold"
+        return Completed(name=NEEDS_REVIEW_STATE, message=message, data=outcome)
+    return Completed(message="valid", data=outcome)
 
 
 @flow(name="reportgrid-part", flow_run_name="{title}")
@@ -110,6 +143,38 @@ def _batch_name() -> str:
     return f"{archive_name(inputs)} ({len(inputs)} documents)"
 
 
+def run_tags(archive: str) -> list[str]:
+    """The tags of a run's flow and task runs, for the UI's filters."""
+    return ["reportgrid", f"archive:{archive}"]
+
+
+class _Progress:
+    """The batch's ``reportgrid-progress`` artifact, advanced as each document finishes or is kept."""
+
+    def __init__(self, total: int, on_document: DocumentCallback | None) -> None:
+        self.total, self.done, self.counts = total, 0, Counter[str]()
+        self.on_document = on_document
+        self.artifact = create_progress_artifact(
+            progress=0.0, key="reportgrid-progress", description=progress_text(0, total, self.counts)
+        )
+
+    def count(self, line: DocumentSummary) -> None:
+        self.done += 1
+        self.counts["kept" if line.skipped else line.status] += 1
+        if self.on_document is not None:
+            self.on_document(line)
+
+    def publish(self) -> None:
+        share = 100.0 * self.done / self.total if self.total else 100.0
+        update_progress_artifact(
+            self.artifact, progress=share, description=progress_text(self.done, self.total, self.counts)
+        )
+
+    def __call__(self, line: DocumentSummary) -> None:
+        self.count(line)
+        self.publish()
+
+
 @flow(name="reportgrid-batch", flow_run_name=_batch_name)
 def process_batch(
     inputs: list[DocumentInput],
@@ -122,27 +187,37 @@ def process_batch(
     runner: TaskRunner | None = None,
     skipped: Sequence[SkippedFile] = (),
     limits: Limits = DEFAULT_LIMITS,
+    link_base: str | None = None,
 ) -> RunSummary:
     """Process every input not already done, write ``run-summary.json`` and the operator artifacts.
 
     ``runner`` replaces the task runner ``workers`` and ``cluster`` describe. ``on_document`` is called
     in the flow's thread with each document's summary as it finishes or is skipped (the CLI's progress
     bar uses it). ``skipped`` lists the files found that are not documents, for the summary; ``limits``
-    bound each document's time and memory (``reportgrid.limits``).
+    bound each document's time and memory (``reportgrid.limits``). ``link_base`` (default
+    ``REPORTGRID_LINK_BASE``) is the URL the artifacts link outputs under, else ``file://``.
     """
-    run = begin(inputs, out_dir, force, skipped, on_document)
+    clock = time.monotonic()
+    archive = archive_name(inputs)
+    _tag_this_run(run_tags(archive))
+    run = begin(inputs, out_dir, force, skipped)
+    progress = _Progress(len(run.jobs), on_document)
+    for outcome in run.finished():
+        progress.count(outcome.summary)
+    if progress.done:
+        progress.publish()
     todo = run.todo
     chosen = runner or (task_runner(workers, cluster, limits) if todo else ThreadPoolTaskRunner())
-    archive = archive_name(inputs)
     parts = [todo[start : start + max(1, batch_size)] for start in range(0, len(todo), max(1, batch_size))]
-    listening = _ON_DOCUMENT.set(on_document)
+    listening = _ON_DOCUMENT.set(progress)
     try:
         with _one_server(chosen):
             for number, part in enumerate(parts, start=1):
                 title = f"{archive} part {number} of {len(parts)}" if len(parts) > 1 else archive
-                done = _run_part(
-                    [run.jobs[index] for index in part], out_dir, title, chosen, limits, on_document
-                )
+                with tags(*run_tags(archive)):
+                    done = _run_part(
+                        [run.jobs[index] for index in part], out_dir, title, chosen, limits, progress
+                    )
                 for index, outcome in zip(part, done, strict=True):
                     run.outcomes[index] = outcome
                 run.checkpoint()
@@ -154,7 +229,8 @@ def process_batch(
         write_summary(summary, out_dir)
     except OSError as exc:  # the CLI reports it (output.summary_written); the artifacts still go out
         get_run_logger().error("%s could not be written in %s: %s", SUMMARY_NAME, out_dir, exc)
-    _publish(summary, ordered)
+    base = link_base or os.environ.get(LINK_BASE_VARIABLE)
+    _publish(summary, ordered, out_dir, base, time.monotonic() - clock)
     get_run_logger().info(
         "%d documents (%d skipped): %s; results in %s",
         len(inputs),
@@ -232,15 +308,30 @@ def _lost(job: Job, out_dir: Path, message: str) -> Outcome:
     return write_outcome(failed_document(job.source, error), out_dir, job.name)
 
 
-def _publish(summary: RunSummary, outcomes: Sequence[Outcome]) -> None:
-    counts = ", ".join(f"{count} {status}" for status, count in summary.counts.items())
+def _tag_this_run(names: list[str]) -> None:
+    """Tag the running batch flow run (its tags are fixed when it is created, before its body runs)."""
+    run_id = flow_run.get_id()
+    if run_id is None:
+        return
+    with get_client(sync_client=True) as client:
+        current = client.read_flow_run(run_id).tags
+        client.update_flow_run(run_id, tags=sorted({*current, *names}))
+
+
+def _publish(
+    summary: RunSummary, outcomes: Sequence[Outcome], out_dir: Path, link_base: str | None, seconds: float
+) -> None:
+    """The run table and the review queue, one artifact per queue page (``reportgrid-review``,
+    ``reportgrid-review-2``, …)."""
     create_table_artifact(
-        table=summary_rows(summary.documents),
+        table=run_rows(outcomes, out_dir, link_base),
         key="reportgrid-run",
-        description=f"{len(summary.documents)} documents: {counts}",
+        description=run_description(summary, outcomes, seconds),
     )
-    create_markdown_artifact(
-        markdown=review_markdown(list(outcomes)),
-        key="reportgrid-review",
-        description="Documents that need review, and why",
-    )
+    pages = review_queue(outcomes, out_dir, link_base)
+    for number, page in enumerate(pages, start=1):
+        create_markdown_artifact(
+            markdown=page,
+            key="reportgrid-review" if number == 1 else f"reportgrid-review-{number}",
+            description=f"Documents that need review, page {number} of {len(pages)}",
+        )

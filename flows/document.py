@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.artifacts import Outcome, review_notes
+from flows.artifacts import Outcome, document_log, review_of
 from models.document import Document
 from models.errors import DocumentError, ErrorCode
 from models.inputs import DocumentInput
@@ -36,7 +36,17 @@ def write_outcome(document: Document, out_dir: Path, name: str) -> Outcome:
             message = f"{Path(document.source.path).name}: {unwritten}"
             error = DocumentError(code=ErrorCode.OUTPUT_UNWRITABLE, message=message)
         document = document.model_copy(update={"status": "failed", "error": error})
-    return Outcome(summarize(document, written), review_notes(document))
+    return outcome_of(document, written)
+
+
+def outcome_of(document: Document, written: Path | None, skipped: bool = False) -> Outcome:
+    """What the flow needs of a document: its summary line, queue line facts, pages and log line."""
+    return Outcome(
+        summarize(document, written, skipped),
+        review_of(document),
+        document.source.pages or 0,
+        document_log(document),
+    )
 
 
 def crashed(source: DocumentInput, out_dir: Path, name: str, error: object) -> Outcome:

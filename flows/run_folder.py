@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from flows.artifacts import Outcome, review_notes
+from flows.artifacts import Outcome
+from flows.document import outcome_of
 from models.document import DocumentSummary, RunSummary, SkippedFile
 from models.inputs import DocumentInput
 from reportgrid.output import (
@@ -23,7 +24,6 @@ from reportgrid.output import (
     output_names,
     remove_stale_temporaries,
     run_summary,
-    summarize,
     write_summary,
 )
 from reportgrid.pipeline import input_digest
@@ -101,4 +101,4 @@ def _kept(job: Job, out_dir: Path) -> Outcome | None:
     document = kept_document(path, digest)
     if document is None:
         return None
-    return Outcome(summarize(document, path, skipped=True), review_notes(document))
+    return outcome_of(document, path, skipped=True)

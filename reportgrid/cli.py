@@ -1,15 +1,21 @@
-"""The ``reportgrid`` command: run a batch, write review pages, print the JSON Schema, list the templates."""
+"""The ``reportgrid`` command: run a batch, show runs in the Prefect UI, serve a deployment, write review
+pages, print the JSON Schema, list the templates.
+
+The CLI sits above ``flows/``: it uses the flows and their Prefect settings (``flows.settings``), and
+nothing in ``flows/`` or the pipeline imports it.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
+import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, NoReturn
 
-import httpx
 import typer
 from pydantic import ValidationError
 from rich.console import Console
@@ -17,6 +23,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
+from flows.settings import (
+    DEFAULT_UI_PORT,
+    STARTUP_SECONDS,
+    api_problem,
+    api_url,
+    prefect_defaults,
+    use_local_server,
+)
 from models.document import Document, DocumentSummary, RunSummary
 from models.errors import ErrorCode
 from models.template import builtin_templates
@@ -70,6 +84,13 @@ def run(
     memory_limit: Annotated[
         float, typer.Option(min=0, help="GB of memory one document may use (0: no limit).")
     ] = DEFAULT_MEMORY_BYTES / 2**30,
+    link_base: Annotated[
+        str | None,
+        typer.Option(
+            envvar="REPORTGRID_LINK_BASE",
+            help="URL the output folder is served at: the Prefect UI links outputs there, not file://.",
+        ),
+    ] = None,
 ) -> None:
     """Process every document under PATHS; one JSON per document in OUT, and OUT/run-summary.json.
 
@@ -93,7 +114,10 @@ def run(
     if no_server:
         from flows.local import process_batch_locally as process
     else:
-        _prefect_defaults()
+        prefect_defaults()
+        found = use_local_server()
+        if found:
+            console.print(f"Prefect server at {escape(found)} (reportgrid ui): the run shows there")
         _require_prefect()
         from flows.batch import process_batch as process
 
@@ -135,6 +159,7 @@ def run(
                 on_document=finished,
                 skipped=skipped,
                 limits=limits,
+                link_base=link_base,
             )
     console.print(_status_table(summary))
     _report_run(summary, out)
@@ -180,6 +205,56 @@ def _check_output(out: Path) -> None:
         _usage_error(
             f"output folder {escape(str(out))} cannot be written: {escape(exc.strerror or str(exc))}"
         )
+
+
+@app.command()
+def ui(
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port on 127.0.0.1.")] = DEFAULT_UI_PORT,
+) -> None:
+    """Start a Prefect server with its UI on 127.0.0.1 and keep it up until Ctrl-C.
+
+    Runs started meanwhile (`reportgrid run`, which finds the server on port 4200 by itself, or with
+    PREFECT_API_URL set to the printed API address) appear in the UI. Works offline: the UI is bundled.
+    """
+    from flows.server import ServerError, start_server, stop_server, wait_until_answers
+
+    url = api_url(port)
+    if api_problem(url, 1.0) is None:
+        console.print(f"A Prefect server already answers at {escape(url)}: UI at {escape(url[:-4])}")
+        return
+    prefect_defaults()
+    server = start_server(port)
+    signal.signal(signal.SIGTERM, _exit_on_signal)  # `kill` stops the server too, as Ctrl-C does
+    try:
+        with console.status(f"starting the Prefect server on port {port} (up to {STARTUP_SECONDS:g} s)"):
+            wait_until_answers(server)
+        console.print(f"Prefect UI: {escape(url[:-4])}")
+        console.print(f"API: {escape(url)} (export PREFECT_API_URL={escape(url)} to use it from elsewhere)")
+        console.print("Ctrl-C stops the server.")
+        server.process.wait()
+    except ServerError as exc:
+        _usage_error(escape(str(exc)))
+    except KeyboardInterrupt:
+        console.print("stopping the Prefect server")
+    finally:
+        stop_server(server)
+
+
+@app.command()
+def serve(
+    name: Annotated[str, typer.Option(help="The deployment's name.")] = "reportgrid",
+) -> None:
+    """Serve the deployment `reportgrid-archive/NAME`: start runs from the Prefect UI with its run form
+    (paths, output folder, workers, …); they run in this process until Ctrl-C.
+
+    Needs a running server: `reportgrid ui`, or PREFECT_API_URL.
+    """
+    prefect_defaults()
+    use_local_server()
+    _require_prefect(needed=True)
+    from flows.deploy import serve_archive
+
+    serve_archive(name)
 
 
 @app.command()
@@ -272,27 +347,21 @@ def _status_table(summary: RunSummary) -> Table:
     return table
 
 
+def _exit_on_signal(number: int, frame: object) -> None:
+    sys.exit(128 + number)
+
+
 def _usage_error(message: str) -> NoReturn:
     errors.print(f"[red]error:[/red] {message}")
     raise typer.Exit(USAGE_ERROR)
 
 
-def _prefect_defaults() -> None:
-    """Settings a one-off local run needs, unless the user chose otherwise; set before Prefect loads.
-
-    The temporary local server needs about 20 s to create a fresh database on small machines, right at
-    Prefect's default start-up limit.
-    """
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-
-
-def _require_prefect() -> None:
+def _require_prefect(needed: bool = False) -> None:
     """Exit 3 with a clear message when ``PREFECT_API_URL`` names a server that does not answer.
 
     Without the check a dead port ends in a traceback and an address that drops packets hangs for
-    minutes. With no URL set, Prefect starts its own temporary server, so there is nothing to check.
+    minutes. With no URL set, Prefect starts its own temporary server, so there is nothing to check,
+    unless a server is ``needed`` (a deployment is served to a server's UI).
     """
     url = os.environ.get("PREFECT_API_URL")
     if url is None:  # a Prefect profile may set it; importing Prefect costs seconds, so only then
@@ -300,24 +369,35 @@ def _require_prefect() -> None:
 
         url = get_current_settings().api.url
     if not url:
+        if needed:
+            errors.print(
+                "[red]error:[/red] no Prefect server: start one with `reportgrid ui` (port "
+                f"{DEFAULT_UI_PORT}) or set PREFECT_API_URL"
+            )
+            raise typer.Exit(PREFECT_UNREACHABLE)
         return
-    try:
-        response = httpx.get(f"{url.rstrip('/')}/health", timeout=PREFECT_CHECK_SECONDS)
-        response.raise_for_status()
-    except httpx.HTTPError as exc:
+    problem = api_problem(url, PREFECT_CHECK_SECONDS)
+    if problem is not None:
         errors.print(
-            f"[red]error:[/red] the Prefect API at {escape(url)} does not answer "
-            f"({escape(type(exc).__name__)}: {escape(str(exc) or 'no response')}). Start the server, unset "
-            "PREFECT_API_URL to use a temporary one, or run with --no-server."
+            f"[red]error:[/red] the Prefect API at {escape(url)} does not answer ({escape(problem)}). "
+            "Start the server, unset PREFECT_API_URL to use a temporary one, or run with --no-server."
         )
         raise typer.Exit(PREFECT_UNREACHABLE) from None
 
 
 class _NoRoutineTaskLogs(logging.Filter):
-    """Drops the per-task "Finished in state Completed()" lines: the progress bar says the same."""
+    """Drops the task runs' own lines ("Finished in state Completed()", a failed document's "Task run
+    failed with state"): the progress bar and the status table say the same."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= logging.WARNING or not record.name.startswith("prefect.task_runs")
+        if not record.name.startswith("prefect.task_runs"):
+            return True
+        if record.levelno < logging.WARNING:
+            return False
+        return not record.getMessage().startswith(_DOCUMENT_STATE_LINES)
+
+
+_DOCUMENT_STATE_LINES = ("Finished in state", "Task run failed with state")
 
 
 def _hide_task_run_logs() -> None:

@@ -152,7 +152,8 @@ def main() -> None:
         for made in corpus()
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"seed": SEED, "documents": out}, ensure_ascii=False, separators=(",", ":")) + "\n")
+    text = json.dumps({"seed": SEED, "documents": out}, ensure_ascii=False, separators=(",", ":"))
+    args.out.write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

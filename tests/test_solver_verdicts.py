@@ -47,8 +47,10 @@ def test_verdicts_are_those_before_the_speedups(tmp_path: Path, name: str) -> No
             now_value, now_flagged, _ = new["cells"][cell]
             if (now_value, now_flagged) == (value, flagged):
                 continue
-            if not old["complete"] and flagged and (
-                now_flagged or _newly_decided_right(made, table, cell, now_value)
+            if (
+                not old["complete"]
+                and flagged
+                and (now_flagged or _newly_decided_right(made, table, cell, now_value))
             ):
                 continue
             changed.append(f"{table} {cell}: {value} {flagged} {reason} -> {new['cells'][cell]}")

@@ -52,17 +52,20 @@ def generate(
 def measure(kind: str, documents: list[tuple[Path, Expected]]) -> None:
     statuses: Counter[str] = Counter()
     score = Score()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for path, truth in documents:
         document = process_document(path)
         statuses[document.status] += 1
         score.add(score_document(document, truth))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     count = len(documents)
     shares = ", ".join(
         f"{status} {100 * statuses[status] / count:.1f}%" for status in ("valid", "needs_review", "failed")
     )
-    print(f"{kind}: {count} documents in {elapsed:.1f} s = {count / elapsed:.2f} documents/s")
+    print(
+        f"{kind}: {count} documents in {elapsed:.1f} s = {count / elapsed:.2f} documents/s; "
+        f"CPU {cpu:.1f} s = {count / cpu:.2f} documents/s per core"
+    )
     print(f"  status: {shares}")
     print(
         f"  cells: {score.cells}, right {score.right}, flagged {score.flagged}, "

@@ -71,16 +71,20 @@ _ON_DOCUMENT: ContextVar[DocumentCallback | None] = ContextVar("on_document", de
 
 @dataclass(frozen=True)
 class Job:
-    """One document of a run: its input and the name of its JSON."""
+    """One document of a run: its input, the name of its JSON, and whether the cells a person
+    reviewed in the JSON already there are kept (all but ``--force`` runs)."""
 
     source: DocumentInput
     name: str
+    keep_reviews: bool = True
 
 
 @task(task_run_name="{name}", cache_policy=NO_CACHE)
-def process_one(source: DocumentInput, out_dir: Path, name: str, limits: Limits) -> Outcome:
+def process_one(
+    source: DocumentInput, out_dir: Path, name: str, limits: Limits, keep_reviews: bool = True
+) -> Outcome:
     """Read, reconcile and write one document; the pipeline turns bad input into a failed document."""
-    return run_document(source, out_dir, name, limits)
+    return run_document(source, out_dir, name, limits, keep_reviews)
 
 
 @flow(name="reportgrid-part", flow_run_name="{title}")
@@ -97,7 +101,8 @@ def _submit_all(jobs: list[Job], out_dir: Path, limits: Limits) -> list[Outcome 
     every task to the workers, by value, with the globals it names (this one goes by reference)."""
     on_document = _ON_DOCUMENT.get()
     futures = {
-        process_one.submit(job.source, out_dir, job.name, limits): index for index, job in enumerate(jobs)
+        process_one.submit(job.source, out_dir, job.name, limits, job.keep_reviews): index
+        for index, job in enumerate(jobs)
     }
     outcomes: list[Outcome | str] = [""] * len(jobs)
     for future in as_completed(list(futures)):
@@ -147,7 +152,7 @@ def process_batch(
     remove_stale_temporaries(out_dir)
     write_summary(run_summary([], started, skipped, complete=False), out_dir)
     names = output_names([unit.path for unit in inputs])
-    jobs = [Job(unit, name) for unit, name in zip(inputs, names, strict=True)]
+    jobs = [Job(unit, name, keep_reviews=not force) for unit, name in zip(inputs, names, strict=True)]
     outcomes: list[Outcome | None] = [None if force else _kept(job, out_dir) for job in jobs]
     if on_document is not None:
         for outcome in outcomes:

@@ -17,7 +17,7 @@ from lxml import etree
 from extractors.base import ExtractionError
 from extractors.encoding import decode, read_bytes
 from models.errors import ErrorCode
-from models.observation import GridPosition, Observations, Token
+from models.observation import GridPosition, Observations, PageRecord, Token
 
 _SKIP = frozenset(
     {"script", "style", "template", "noscript", "head", "title", "meta", "link", "iframe", "object"}
@@ -96,7 +96,13 @@ def extract_html(path: Path) -> Observations:
         raise ExtractionError(
             ErrorCode.NO_TEXT_OR_IMAGE, f"{path.name} is empty: no text or table cells to read"
         )
-    return Observations(source_kind="html", media_type="text/html", pages=None, tokens=tokens)
+    return Observations(
+        source_kind="html",
+        media_type="text/html",
+        pages=None,
+        tokens=tokens,
+        page_records=[PageRecord(page=1, method="html")],
+    )
 
 
 def collapse(text: str) -> str:

@@ -24,7 +24,7 @@ from extractors.pdf_scanned import Observe, Rendered, load_observer, ocr_page, r
 from extractors.pdf_tables import GridFinder, PageGrids
 from extractors.pdf_textlayer import text_layer_fault
 from models.errors import ErrorCode
-from models.observation import Observations, Token
+from models.observation import Observations, PageRecord, ReadMethod, Token, grid_records
 
 MEDIA_TYPE = "application/pdf"
 
@@ -46,7 +46,12 @@ def extract_pdf(path: Path) -> Observations:
         reasons = "; ".join(reader.notes) or "no text found"
         raise ExtractionError(ErrorCode.NO_TEXT_OR_IMAGE, f"{path.name}: nothing readable: {reasons}")
     return Observations(
-        source_kind="pdf", media_type=MEDIA_TYPE, pages=pages, tokens=reader.tokens, notes=reader.notes
+        source_kind="pdf",
+        media_type=MEDIA_TYPE,
+        pages=pages,
+        tokens=reader.tokens,
+        notes=reader.notes,
+        page_records=reader.records,
     )
 
 
@@ -60,6 +65,7 @@ class _Reader:
         self.tokens: list[Token] = []
         self.notes: list[str] = []
         self.tables = 0
+        self.records: list[PageRecord] = []
         self._observer: tuple[Observe | None, str | None] | None = None
 
     def read(self, document: pdfium.PdfDocument, number: int, finder: GridFinder) -> None:
@@ -68,12 +74,14 @@ class _Reader:
             self._read(document, number, finder)
         except pdfium.PdfiumError as exc:
             self.notes.append(f"page {number}: damaged, not read: {exc}")
+            self.records.append(PageRecord(page=number, method="text_layer", faults=[f"damaged: {exc}"]))
 
     def _read(self, document: pdfium.PdfDocument, number: int, finder: GridFinder) -> None:
         with PDFIUM_LOCK:
             page = document[number - 1]
             try:
                 frame = PageFrame(media=tuple(page.get_mediabox()), rotation=page.get_rotation() % 360)
+                corner = frame.user_box(page.get_cropbox())[:2]
                 text = read_page_text(page, frame)
                 content = survey_content(page, frame)
                 fault = text_layer_fault(
@@ -87,17 +95,44 @@ class _Reader:
                         page_tokens(number, text.chars, found.grids, frame.size[1], self.tables)
                     )
                     self.tables += len(found.grids)
+                    self._record(number, "text_layer", frame, corner, [found.note] if found.note else [])
                     return
                 if not (text.chars or content.drawings or content.image_cover):
                     self.notes.append(f"page {number}: blank")
+                    self._record(number, "text_layer", frame, corner, ["blank"])
                     return
                 observe = self._observe(number, fault)
                 if observe is None:
+                    self._record(
+                        number, "ocr", frame, corner, [f"text layer unusable ({fault}); OCR unavailable"]
+                    )
                     return
                 rendered = render(page, frame)
             finally:
                 page.close()
-        self._ocr(rendered, number, fault, observe)
+        faults = self._ocr(rendered, number, fault, observe)
+        self._record(number, "ocr", frame, corner, faults)
+
+    def _record(
+        self,
+        number: int,
+        method: ReadMethod,
+        frame: PageFrame,
+        corner: tuple[float, float],
+        faults: list[str],
+    ) -> None:
+        """What was done with the page, the grids its tokens show (boxes in points as displayed)."""
+        self.records.append(
+            PageRecord(
+                page=number,
+                method=method,
+                unit="pt",
+                size=frame.size,
+                origin=corner,
+                grids=grid_records(self.tokens, number),
+                faults=faults,
+            )
+        )
 
     def _observe(self, number: int, fault: str) -> Observe | None:
         """The scan path, or None after noting why the page cannot be read."""
@@ -108,12 +143,14 @@ class _Reader:
             self.notes.append(f"page {number}: text layer unusable ({fault}); not read: {unavailable}")
         return observe
 
-    def _ocr(self, rendered: Rendered, number: int, fault: str, observe: Observe) -> None:
+    def _ocr(self, rendered: Rendered, number: int, fault: str, observe: Observe) -> list[str]:
+        """Read the rendered page; return the page's faults."""
         try:
             read = ocr_page(rendered, number, self.tables, observe)
         except ExtractionError as exc:
             self.notes.append(f"page {number}: text layer unusable ({fault}); OCR failed: {exc}")
-            return
+            return [f"text layer unusable ({fault})", f"OCR failed: {exc}"]
         self.notes.append(f"page {number}: text layer unusable ({fault}); read by OCR")
         self.tables += len({token.grid.table for token in read if token.grid is not None})
         self.tokens.extend(read)
+        return [f"text layer unusable ({fault})"]

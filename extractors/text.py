@@ -17,7 +17,7 @@ from extractors.base import ExtractionError
 from extractors.encoding import decode, read_bytes
 from models.errors import ErrorCode
 from models.lexicon import is_folio, is_value_like
-from models.observation import Observations, Token
+from models.observation import Observations, PageRecord, Token
 
 _BAR = re.compile(r"[|｜]")
 _RULE_CELL = re.compile(r":?-{3,}:?")
@@ -47,7 +47,13 @@ def extract_text(path: Path) -> Observations:
             tokens += [Token(text=cell) for cell in cells]
     if not tokens:
         raise ExtractionError(ErrorCode.NO_TEXT_OR_IMAGE, f"{path.name} is empty: no text to read")
-    return Observations(source_kind="text", media_type="text/plain", pages=None, tokens=tokens)
+    return Observations(
+        source_kind="text",
+        media_type="text/plain",
+        pages=None,
+        tokens=tokens,
+        page_records=[PageRecord(page=1, method="text")],
+    )
 
 
 RUN_TOGETHER_ROWS = 2

@@ -82,12 +82,15 @@ _ON_DOCUMENT: ContextVar[DocumentCallback | None] = ContextVar("on_document", de
 
 
 @task(task_run_name="{name}", cache_policy=NO_CACHE)
-def process_one(source: DocumentInput, out_dir: Path, name: str, limits: Limits) -> State[Outcome]:
+def process_one(
+    source: DocumentInput, out_dir: Path, name: str, limits: Limits, keep_reviews: bool = True
+) -> State[Outcome]:
     """Read, reconcile and write one document; the pipeline turns bad input into a failed document.
+    ``keep_reviews``: the cells a person reviewed in the JSON already there are kept.
 
     The task run's final state is the document's status, its outcome the state's result either way.
     """
-    outcome = run_document(source, out_dir, name, limits)
+    outcome = run_document(source, out_dir, name, limits, keep_reviews)
     get_run_logger().info("%s", outcome.log)
     return document_state(outcome)
 
@@ -118,7 +121,8 @@ def _submit_all(jobs: list[Job], out_dir: Path, limits: Limits) -> list[Outcome 
     every task to the workers, by value, with the globals it names (this one goes by reference)."""
     on_document = _ON_DOCUMENT.get()
     futures = {
-        process_one.submit(job.source, out_dir, job.name, limits): index for index, job in enumerate(jobs)
+        process_one.submit(job.source, out_dir, job.name, limits, job.keep_reviews): index
+        for index, job in enumerate(jobs)
     }
     outcomes: list[Outcome | str] = [""] * len(jobs)
     for future in as_completed(list(futures)):

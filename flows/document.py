@@ -1,8 +1,10 @@
 """One document's whole job, with or without Prefect: process it, write its JSON, return its outcome.
 
 The Prefect task (``flows.batch``) and the server-less run (``flows.local``) both call ``run_document``,
-so both write the same JSON. A JSON that cannot be written (permission, read-only or full disk) makes
-the document ``failed`` with ``output_unwritable`` in the run summary; no partial file is left.
+so both write the same JSON and the same overlays (``reportgrid.overlay``), and both keep the cells a
+person reviewed in an earlier JSON of the same input (``reportgrid.review``) unless told not to. A JSON
+that cannot be written (permission, read-only or full disk) makes the document ``failed`` with
+``output_unwritable`` in the run summary; no partial file is left.
 """
 
 from __future__ import annotations
@@ -15,12 +17,20 @@ from models.errors import DocumentError, ErrorCode
 from models.inputs import DocumentInput
 from reportgrid.limits import Limits, process_limited
 from reportgrid.output import failed_document, summarize, write_document
+from reportgrid.overlay import write_overlays
+from reportgrid.review import earlier_document, keep_reviewed
 
 
-def run_document(source: DocumentInput, out_dir: Path, name: str, limits: Limits) -> Outcome:
-    """Read, reconcile and write one document within ``limits``; bad input, a limit exceeded and an
-    unwritable output are coded failures."""
-    return write_outcome(process_limited(source, limits), out_dir, name)
+def run_document(
+    source: DocumentInput, out_dir: Path, name: str, limits: Limits, keep_reviews: bool = True
+) -> Outcome:
+    """Read, reconcile and write one document within ``limits``, with its overlays; bad input, a limit
+    exceeded and an unwritable output are coded failures. With ``keep_reviews`` the cells a person
+    reviewed in the JSON already there survive (same input only)."""
+    document = process_limited(source, limits)
+    if keep_reviews:
+        document = keep_reviewed(document, earlier_document(out_dir / name))
+    return write_outcome(write_overlays(document, source, out_dir, name), out_dir, name)
 
 
 def write_outcome(document: Document, out_dir: Path, name: str) -> Outcome:

@@ -36,8 +36,8 @@ def process_batch_locally(
     run = begin(inputs, out_dir, force, skipped, on_document)
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         futures: dict[Future[Outcome], int] = {
-            pool.submit(run_document, run.jobs[index].source, out_dir, run.jobs[index].name, limits): index
-            for index in run.todo
+            pool.submit(run_document, job.source, out_dir, job.name, limits, job.keep_reviews): index
+            for index, job in ((index, run.jobs[index]) for index in run.todo)
         }
         for future in as_completed(futures):
             index = futures[future]

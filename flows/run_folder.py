@@ -31,10 +31,12 @@ from reportgrid.pipeline import input_digest
 
 @dataclass(frozen=True)
 class Job:
-    """One document of a run: its input and the name of its JSON."""
+    """One document of a run: its input, the name of its JSON, and whether the cells a person
+    reviewed in the JSON already there are kept (all but ``--force`` runs)."""
 
     source: DocumentInput
     name: str
+    keep_reviews: bool = True
 
 
 @dataclass
@@ -80,7 +82,7 @@ def begin(
     remove_stale_temporaries(out_dir)
     write_summary(run_summary([], started, skipped, complete=False), out_dir)
     names = output_names([unit.path for unit in inputs])
-    jobs = [Job(unit, name) for unit, name in zip(inputs, names, strict=True)]
+    jobs = [Job(unit, name, keep_reviews=not force) for unit, name in zip(inputs, names, strict=True)]
     outcomes = [None if force else _kept(job, out_dir) for job in jobs]
     if on_document is not None:
         for outcome in outcomes:

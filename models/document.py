@@ -12,13 +12,13 @@ import orjson
 from pydantic import BaseModel, Field, WithJsonSchema
 
 from models.errors import DocumentError
-from models.observation import BBox
+from models.observation import BBox, PageRecord
 from models.version import PIPELINE_VERSION
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 Status = Literal["valid", "needs_review", "failed"]
-Origin = Literal["read", "blank", "derived", "corrected", "missing"]
+Origin = Literal["read", "blank", "derived", "corrected", "missing", "reviewed"]
 Number = Annotated[Decimal, WithJsonSchema({"type": "number"})]
 """A value exactly as printed (every digit kept), written as a JSON number by ``to_json``."""
 ReviewReason = Literal[
@@ -49,13 +49,25 @@ class ReportInfo(BaseModel):
     year: int | None = None
 
 
+class Review(BaseModel):
+    """A person's decision on a cell (``reportgrid review --serve``): what the pipeline had decided
+    before, and the reviewer's note. A rerun keeps it while the input's sha256 is the same."""
+
+    note: str = ""
+    previous_value: Number | None = None
+    previous_origin: Origin
+    previous_reason: ReviewReason | None = None
+    reviewed_at: str
+
+
 class Cell(BaseModel):
     """One template cell and the value the pipeline decided for it.
 
     ``origin``: ``read`` (seen in the source), ``blank`` (empty in the source: 0), ``derived`` (a blank
     total that the rules determine), ``corrected`` (seen, but the rules prove the reading wrong, or no
     well-formed number; ``raw`` keeps what was seen), ``missing`` (the source does not show this cell:
-    ``value`` is null). ``review_reason`` says why a cell ``needs_review``.
+    ``value`` is null), ``reviewed`` (a person typed or confirmed the value; ``review`` says what it
+    was before). ``review_reason`` says why a cell ``needs_review``.
     """
 
     row_key: str
@@ -71,6 +83,7 @@ class Cell(BaseModel):
     review_reason: ReviewReason | None = None
     page: int | None = None
     bbox: BBox | None = None
+    review: Review | None = None
 
 
 class Table(BaseModel):
@@ -97,6 +110,9 @@ class Check(BaseModel):
     expected: Number | None = None
     actual: Number | None = None
     alternatives: list[Number | None] = Field(default_factory=list)
+    reviewed: bool = False
+    """True when a person reviewed every cell the check names (a printed sum that does not hold,
+    confirmed as printed): the check stays as it is, but no longer keeps the document in review."""
 
 
 class Document(BaseModel):
@@ -110,6 +126,8 @@ class Document(BaseModel):
     report: ReportInfo = Field(default_factory=ReportInfo)
     tables: list[Table] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
+    pages: list[PageRecord] = Field(default_factory=list)
+    """Per page: how it was read (text layer, OCR, HTML, text), the grids found, faults, its overlay."""
     seconds: float | None = None
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 BBox = tuple[float, float, float, float]
 SourceKind = Literal["text", "html", "pdf", "scan"]
+ReadMethod = Literal["text_layer", "ocr", "html", "text"]
 
 
 class GridPosition(BaseModel):
@@ -46,11 +47,81 @@ class Token(BaseModel):
     text flattened each table row into one string): reconciliation splits it into a row's cells."""
 
 
+class GridCell(BaseModel):
+    """One cell of a detected grid (label cells too): its slot, spans and box on the page."""
+
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    bbox: BBox
+
+
+class GridRecord(BaseModel):
+    """A table grid the extractor found on a page: its number (``GridPosition.table``) and geometry."""
+
+    table: int
+    bbox: BBox
+    rows: int
+    cols: int
+    cells: list[GridCell] = Field(default_factory=list)
+
+
+class PageRecord(BaseModel):
+    """What was done with one page: how it was read, the grids found on it, what went wrong.
+
+    Boxes are in the page's own units, as every token's (``unit``: image pixels of a scan, PDF points
+    of a PDF page as displayed, origin top-left); ``size`` is the page's (width, height) and ``origin``
+    the point of the page's top-left corner as pdfium renders it (the CropBox corner), so a picture of
+    the page at any scale maps onto these boxes. ``overlay`` is the file name of the picture of what
+    was read (``reportgrid.overlay``), beside the document's JSON.
+    """
+
+    page: int
+    method: ReadMethod
+    unit: Literal["px", "pt"] | None = None
+    size: tuple[float, float] | None = None
+    origin: tuple[float, float] = (0.0, 0.0)
+    grids: list[GridRecord] = Field(default_factory=list)
+    faults: list[str] = Field(default_factory=list)
+    overlay: str | None = None
+
+
+def grid_records(tokens: list[Token], page: int) -> list[GridRecord]:
+    """The grids of ``page`` as its grid tokens show them (every cell, empty ones too, has a token)."""
+    cells: dict[int, list[GridCell]] = {}
+    for token in tokens:
+        if token.page == page and token.grid is not None and token.bbox is not None:
+            position = token.grid
+            cells.setdefault(position.table, []).append(
+                GridCell(
+                    row=position.row,
+                    col=position.col,
+                    rowspan=position.rowspan,
+                    colspan=position.colspan,
+                    bbox=token.bbox,
+                )
+            )
+    records = []
+    for table, found in sorted(cells.items()):
+        box = (
+            min(c.bbox[0] for c in found),
+            min(c.bbox[1] for c in found),
+            max(c.bbox[2] for c in found),
+            max(c.bbox[3] for c in found),
+        )
+        rows = max(c.row + c.rowspan for c in found)
+        cols = max(c.col + c.colspan for c in found)
+        records.append(GridRecord(table=table, bbox=box, rows=rows, cols=cols, cells=found))
+    return records
+
+
 class Observations(BaseModel):
-    """Everything an extractor saw in one document."""
+    """Everything an extractor saw in one document, and per page how it was read (``page_records``)."""
 
     source_kind: SourceKind
     media_type: str
     pages: int | None = None
     tokens: list[Token] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    page_records: list[PageRecord] = Field(default_factory=list)

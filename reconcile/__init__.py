@@ -13,7 +13,7 @@ from models.document import Document, SourceInfo, TemplateRef
 from models.errors import DocumentError, ErrorCode
 from models.observation import Observations
 from models.template import Template, builtin_templates
-from reconcile.assemble import build_table, rule_checks, structure_problem
+from reconcile.assemble import build_table, document_status, rule_checks, structure_problem
 from reconcile.evidence import TableEvidence
 from reconcile.lines import Line, to_lines
 from reconcile.report_meta import find_report_info
@@ -80,6 +80,7 @@ def reconcile_document(observations: Observations, source: SourceInfo) -> Docume
         return Document(
             source=source,
             status="failed",
+            pages=observations.page_records,
             error=DocumentError(
                 code=ErrorCode.NOT_A_REPORT,
                 message=f"{Path(source.path).name}: no report table found: the document does not look like a "
@@ -102,13 +103,12 @@ def reconcile_document(observations: Observations, source: SourceInfo) -> Docume
         table, table_checks = build_table(evidence, decision, rules)
         tables.append(table)
         checks.extend(rules + table_checks)
-    flagged = any(cell.needs_review for table in tables for cell in table.cells)
-    status = "valid" if not flagged and all(c.passed for c in checks) else "needs_review"
     return Document(
         source=source,
-        status=status,
+        status=document_status(tables, checks),
         template=TemplateRef(id=template.id, version=template.version),
         report=find_report_info(observations.tokens, template),
         tables=tables,
         checks=checks,
+        pages=observations.page_records,
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from models.document import Cell, Check, Table
+from models.document import Cell, Check, Status, Table
 from models.lexicon import decimal_text
-from models.template import RuleInstance
+from models.template import CellKey, RuleInstance, TableTemplate
 from reconcile.evidence import TableEvidence
 from reconcile.solver import CellDecision, TableDecision
 from reconcile.verdict import table_verdicts
@@ -21,17 +21,22 @@ def _sum(values: list[Decimal | None]) -> Decimal | None:
 
 def rule_checks(decision: TableDecision) -> list[Check]:
     """Every rule instance checked on the decided values, with expected (lhs) and actual (rhs) sums."""
+    return check_rules(decision.table, {key: cell.value for key, cell in decision.cells.items()})
+
+
+def check_rules(table: TableTemplate, values: Mapping[CellKey, Decimal | None]) -> list[Check]:
+    """Every rule instance of ``table`` checked on ``values`` (also a reviewed document's cells)."""
     checks = []
-    for inst in decision.table.rule_instances:
-        expected = _sum([decision.cells[c].value for c in inst.lhs])
-        actual = _sum([decision.cells[c].value for c in inst.rhs])
+    for inst in table.rule_instances:
+        expected = _sum([values.get(c) for c in inst.lhs])
+        actual = _sum([values.get(c) for c in inst.rhs])
         checkable = expected is not None and actual is not None
         passed = checkable and expected == actual
-        message = _rule_message(inst, decision, expected, actual, checkable)
+        message = _rule_message(inst, expected, actual, checkable)
         checks.append(
             Check(
                 kind="rule",
-                table=decision.table.id,
+                table=table.id,
                 name=inst.name,
                 passed=passed,
                 message=message,
@@ -43,12 +48,15 @@ def rule_checks(decision: TableDecision) -> list[Check]:
     return checks
 
 
+def document_status(tables: Sequence[Table], checks: Sequence[Check]) -> Status:
+    """``valid`` when no cell needs review and every check passed (or a person reviewed its cells)."""
+    flagged = any(cell.needs_review for table in tables for cell in table.cells)
+    settled = all(check.passed or check.reviewed for check in checks)
+    return "valid" if not flagged and settled else "needs_review"
+
+
 def _rule_message(
-    inst: RuleInstance,
-    decision: TableDecision,
-    expected: Decimal | None,
-    actual: Decimal | None,
-    checkable: bool,
+    inst: RuleInstance, expected: Decimal | None, actual: Decimal | None, checkable: bool
 ) -> str:
     if not checkable:
         return f"{inst.rule.text}: cannot be checked, cells are missing"

@@ -7,6 +7,7 @@ nothing in ``flows/`` or the pipeline imports it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -17,7 +18,6 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -37,7 +37,6 @@ from models.template import builtin_templates
 from reportgrid.discover import DiscoveryError, discover, skipped_files
 from reportgrid.limits import DEFAULT_MEMORY_BYTES, DEFAULT_SECONDS, Limits
 from reportgrid.output import SUMMARY_NAME, summary_written
-from reportgrid.review_page import write_review
 from reportgrid.schema import schema_text
 
 app = typer.Typer(
@@ -260,34 +259,43 @@ def serve(
 @app.command()
 def review(
     out_dir: Annotated[Path, typer.Argument(help="A folder of document JSON files written by `run`.")],
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Serve the review station to decide flagged cells in a browser.")
+    ] = False,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="The station's port on 127.0.0.1.")] = 8765,
 ) -> None:
-    """Write <name>.review.html beside every document JSON in OUT_DIR: its tables, cells and checks.
+    """Review OUT_DIR's documents: an index, and per document its flagged cells beside its page pictures.
 
-    A JSON that is not a valid document is reported and skipped. Exits 2 when OUT_DIR holds no JSON.
+    With --serve, a local web page where each flagged cell is confirmed or typed in; the document's JSON
+    is rewritten at once (origin reviewed, the note, rules rechecked, status recomputed). Without it,
+    read-only pages are written to OUT_DIR/review/ (open index.html). Exits 2 when OUT_DIR holds no JSON.
     """
-    found = sorted(out_dir.glob("*.json")) if out_dir.is_dir() else []
-    found = [path for path in found if path.name != SUMMARY_NAME and not path.name.startswith(".")]
-    if not found:
+    from reportgrid.review_site import document_files, write_site
+
+    if not document_files(out_dir):
         _usage_error(f"no document JSON found in {escape(str(out_dir))}")
-    written = 0
-    for path in found:
-        try:
-            document = Document.model_validate_json(path.read_bytes())
-            write_review(document, out_dir, path.name.removesuffix(".json"))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(map(str, first["loc"])) or "document"
-            errors.print(
-                f"[yellow]skipped[/yellow] {escape(path.name)}: not a document ({escape(where)}: "
-                f"{escape(first['msg'])})"
-            )
-            continue
-        except OSError as exc:
-            errors.print(f"[yellow]skipped[/yellow] {escape(path.name)}: {escape(str(exc))}")
-            continue
-        written += 1
-    skipped = f", {len(found) - written} skipped" if written < len(found) else ""
-    console.print(f"{written} review pages written in {escape(str(out_dir))}/ (*.review.html){skipped}.")
+    if not serve:
+        index, found = write_site(out_dir)
+        for entry in found:
+            if entry.document is None:
+                errors.print(f"[yellow]skipped[/yellow] {escape(entry.name)}: {escape(entry.problem or '')}")
+        written = sum(entry.document is not None for entry in found)
+        skipped = f", {len(found) - written} skipped" if written < len(found) else ""
+        console.print(f"{written} documents' review pages written; open {escape(str(index))}{skipped}.")
+        return
+    from reportgrid.review_server import make_server
+
+    try:
+        server = make_server(out_dir, port=port)
+    except OSError as exc:
+        _usage_error(f"port {port} cannot be used: {escape(exc.strerror or str(exc))}")
+    host, bound = server.server_address[:2]
+    console.print(f"Review station for {escape(str(out_dir))}: http://{host}:{bound}/  (Ctrl-C stops it)")
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
+    finally:
+        server.server_close()
 
 
 @app.command()

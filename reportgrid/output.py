@@ -35,15 +35,17 @@ _TEMPORARY = re.compile(r"^\.(rg-|.+\.json\.)[A-Za-z0-9_]+\.tmp$")
 _REDONE_ERRORS = frozenset({ErrorCode.WORKER_LOST, ErrorCode.INTERNAL})
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` (UTF-8) so that it holds either the old or the whole new content."""
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Replace ``path`` with ``content`` (text as UTF-8, or bytes such as a PNG) so that it holds either
+    the old or the whole new content."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
     # A short temporary name: the final name may already be near the file system's 255 bytes.
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".rg-", suffix=".tmp")
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        with os.fdopen(descriptor, "wb") as handle:
             os.fchmod(handle.fileno(), 0o644)  # mkstemp's 0600 would hide results from other readers
-            handle.write(text)
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)

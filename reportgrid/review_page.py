@@ -2,24 +2,27 @@
 
 Like camelot's ``plotting.py``, it shows what the pipeline decided and why, without re-deriving it:
 every cell coloured by where its value came from, doubtful cells outlined, the checks that failed
-under their table. One static HTML file per document: inline CSS, no script, no external resource, so
-it opens anywhere offline; every text from the document is escaped.
+under their table. Inline CSS, no script, no external resource, so it opens anywhere offline; every
+text from the document is escaped. The review station (``reportgrid.review_site``) puts these tables
+beside the page overlays and the forms that decide flagged cells.
 """
 
 from __future__ import annotations
 
 import html
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from models.document import Cell, Check, Document, Number, Table
 from models.lexicon import decimal_text
 from models.template import TableTemplate, builtin_templates
-from reportgrid.output import write_atomic
 
 CellAt = tuple[str, str, str]
 """A cell of a document: table id, row key, column key."""
+CellLink = Callable[[CellAt], str] | None
+"""Where a cell's value links to (the review station's edit form), or no links."""
 
 ORIGINS: dict[str, str] = {
     "read": "seen in the source",
@@ -27,6 +30,7 @@ ORIGINS: dict[str, str] = {
     "derived": "blank total the sums determine",
     "corrected": "seen, but the sums prove it wrong",
     "missing": "not in the source",
+    "reviewed": "typed or confirmed by a person",
 }
 
 STYLE = """
@@ -56,6 +60,7 @@ table.grid th.section { background: #e4e8f0; font-weight: bold; }
 table.grid td { text-align: right; min-width: 3.2em; font-variant-numeric: tabular-nums; }
 .read { background: #ffffff; } .blank { background: #e6e6e6; color: #555; }
 .derived { background: #d6e6fa; } .corrected { background: #ffd39b; }
+.reviewed { background: #bfe8b5; }
 .missing { background: repeating-linear-gradient(45deg, #f4f4f4, #f4f4f4 4px, #e0e0e0 4px, #e0e0e0 8px);
   color: #999; }
 .absent { background: #fff; color: #bbb; }
@@ -90,35 +95,35 @@ def render_review(document: Document) -> str:
         f"<title>{_e(title)}: review</title>",
         f"<style>{STYLE}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
-        _meta(document),
+        meta(document),
+        tables_html(document),
+        "</body></html>\n",
     ]
+    return "\n".join(parts)
+
+
+def tables_html(document: Document, link: CellLink = None) -> str:
+    """The error, the legend and every table with its checks; ``link`` makes each value a link."""
+    parts = []
     if document.error:
         parts.append(f'<div class="error">{_e(str(document.error))}</div>')
     if not document.tables:
         parts.append('<p class="summary">No tables were read.</p>')
     else:
         parts.append(_legend(document))
-    notes = _CellNotes(document.checks)
+    notes = CellNotes(document.checks)
     shown: set[str] = set()
     for table in document.tables:
         shown.add(table.id)
-        parts.append(_table_section(document, table, notes))
+        parts.append(_table_section(document, table, notes, link))
     for table_id in dict.fromkeys(check.table for check in document.checks):
         if table_id not in shown:
             checks = [check for check in document.checks if check.table == table_id]
             parts.append(f"<h2>Table {_e(table_id)}: not in the result</h2>{_checks(checks)}")
-    parts.append("</body></html>\n")
     return "\n".join(parts)
 
 
-def write_review(document: Document, out_dir: Path, name: str) -> Path:
-    """Write ``out_dir/<name>.review.html`` atomically and return its path."""
-    path = out_dir / f"{name}.review.html"
-    write_atomic(path, render_review(document))
-    return path
-
-
-class _CellNotes:
+class CellNotes:
     """What the checks say about each cell: its alternatives, its correction, the failed rules it is in."""
 
     def __init__(self, checks: list[Check]) -> None:
@@ -136,7 +141,7 @@ class _CellNotes:
                     self.failed_rules[at].append(check.name)
 
 
-def _meta(document: Document) -> str:
+def meta(document: Document) -> str:
     template = document.template
     rows = [
         ("source", document.source.path),
@@ -172,7 +177,7 @@ def _legend(document: Document) -> str:
     return f'<div class="legend">{"".join(swatches)}</div>'
 
 
-def _table_section(document: Document, table: Table, notes: _CellNotes) -> str:
+def _table_section(document: Document, table: Table, notes: CellNotes, link: CellLink) -> str:
     spec = _template_table(document, table)
     blocks = _blocks_from_template(spec) if spec else [_block_from_cells(table)]
     cells = {(cell.row_key, cell.col_key): cell for cell in table.cells}
@@ -184,8 +189,8 @@ def _table_section(document: Document, table: Table, notes: _CellNotes) -> str:
     return "\n".join(
         [
             heading,
-            _grid(table.id, blocks, cells, notes),
-            _stray_cells(table.id, stray, notes) if stray else "",
+            _grid(table.id, blocks, cells, notes, link),
+            _stray_cells(table.id, stray, notes, link) if stray else "",
             _summary(checks, table.cells),
             _checks(checks),
         ]
@@ -222,7 +227,13 @@ def _block_from_cells(table: Table) -> _Block:
     return _Block(label=None, corner="", columns=list(columns), rows=list(rows))
 
 
-def _grid(table_id: str, blocks: list[_Block], cells: dict[tuple[str, str], Cell], notes: _CellNotes) -> str:
+def _grid(
+    table_id: str,
+    blocks: list[_Block],
+    cells: dict[tuple[str, str], Cell],
+    notes: CellNotes,
+    link: CellLink,
+) -> str:
     label_width = max((len(path) for block in blocks for _, path in block.rows), default=0)
     width = max(len(block.columns) for block in blocks)
     out = [f'<table class="grid" data-table="{_e(table_id)}">']
@@ -234,7 +245,9 @@ def _grid(table_id: str, blocks: list[_Block], cells: dict[tuple[str, str], Cell
         labels = _row_labels([path for _, path in block.rows], label_width)
         for (row_key, _), label_cells in zip(block.rows, labels, strict=True):
             values = [
-                _value_cell(table_id, row_key, key, cells.get((row_key, key)), notes, _extra(i, block, width))
+                _value_cell(
+                    table_id, row_key, key, cells.get((row_key, key)), notes, _extra(i, block, width), link
+                )
                 for i, (key, _) in enumerate(block.columns)
             ]
             out.append(f'<tr data-row="{_e(row_key)}">{"".join(label_cells + values)}</tr>')
@@ -301,7 +314,13 @@ def _in_group(path: tuple[str, ...], prefix: tuple[str, ...]) -> bool:
 
 
 def _value_cell(
-    table_id: str, row_key: str, col_key: str, cell: Cell | None, notes: _CellNotes, extra: int
+    table_id: str,
+    row_key: str,
+    col_key: str,
+    cell: Cell | None,
+    notes: CellNotes,
+    extra: int,
+    link: CellLink = None,
 ) -> str:
     span = f' colspan="{extra + 1}"' if extra else ""
     if cell is None:
@@ -310,16 +329,16 @@ def _value_cell(
     classes = cell.origin + (" flag" if cell.needs_review else "")
     raw = f'<s class="raw">{_e(cell.raw)}</s>' if cell.origin == "corrected" and cell.raw else ""
     tooltip = _e(_tooltip(cell, notes, at)).replace("\n", "&#10;")
-    return (
-        f'<td class="{classes}" data-col="{_e(col_key)}"{span} title="{tooltip}">'
-        f'{raw}<span class="value">{_e(_number(cell.value))}</span></td>'
-    )
+    value = f'<span class="value">{_e(number_text(cell.value))}</span>'
+    if link is not None:
+        value = f'<a href="{_e(link(at))}">{value}</a>'
+    return f'<td class="{classes}" data-col="{_e(col_key)}"{span} title="{tooltip}">{raw}{value}</td>'
 
 
-def _tooltip(cell: Cell, notes: _CellNotes, at: CellAt) -> str:
+def _tooltip(cell: Cell, notes: CellNotes, at: CellAt) -> str:
     lines = [
         f"{' / '.join(cell.row_path) or '(single row)'} × {' / '.join(cell.col_path)}",
-        f"value {_number(cell.value)} ({cell.origin}: {ORIGINS[cell.origin]})",
+        f"value {number_text(cell.value)} ({cell.origin}: {ORIGINS[cell.origin]})",
         f"raw “{cell.raw}”" if cell.raw is not None else "raw: nothing seen",
         f"confidence {cell.confidence:.2f}",
         _position(cell),
@@ -327,7 +346,7 @@ def _tooltip(cell: Cell, notes: _CellNotes, at: CellAt) -> str:
     if cell.needs_review:
         lines.append("NEEDS REVIEW")
     if at in notes.alternatives:
-        lines.append(f"alternatives: {', '.join(_number(value) for value in notes.alternatives[at])}")
+        lines.append(f"alternatives: {', '.join(number_text(value) for value in notes.alternatives[at])}")
     if at in notes.corrections:
         lines.append(f"correction: {notes.corrections[at]}")
     if notes.failed_rules.get(at):
@@ -341,10 +360,10 @@ def _position(cell: Cell) -> str:
     return page + box
 
 
-def _stray_cells(table_id: str, cells: list[Cell], notes: _CellNotes) -> str:
+def _stray_cells(table_id: str, cells: list[Cell], notes: CellNotes, link: CellLink) -> str:
     rows = "".join(
         f"<tr><th>{_e(' / '.join(cell.row_path))}</th><th>{_e(' / '.join(cell.col_path))}</th>"
-        f"{_value_cell(table_id, cell.row_key, cell.col_key, cell, notes, 0)}</tr>"
+        f"{_value_cell(table_id, cell.row_key, cell.col_key, cell, notes, 0, link)}</tr>"
         for cell in cells
     )
     return f'<h3>Cells outside the template layout</h3><table class="grid">{rows}</table>'
@@ -383,8 +402,8 @@ def _checks(checks: list[Check]) -> str:
 def _failed_rules(checks: list[Check]) -> str:
     head = "<tr><th>rule</th><th>expected (sum of parts)</th><th>actual (total)</th><th>message</th></tr>"
     rows = "".join(
-        f'<tr><td>{_e(check.name)}</td><td class="num">{_e(_number(check.expected))}</td>'
-        f'<td class="num">{_e(_number(check.actual))}</td><td>{_e(check.message)}</td></tr>'
+        f'<tr><td>{_e(check.name)}</td><td class="num">{_e(number_text(check.expected))}</td>'
+        f'<td class="num">{_e(number_text(check.actual))}</td><td>{_e(check.message)}</td></tr>'
         for check in checks
     )
     return f'<table class="checks">{head}{rows}</table>'
@@ -395,9 +414,13 @@ def _check_list(checks: list[Check]) -> str:
     return f"<ul>{items}</ul>"
 
 
-def _number(value: Number | None) -> str:
+def number_text(value: Number | None) -> str:
     return "–" if value is None else decimal_text(value)
 
 
-def _e(text: str) -> str:
+def escape(text: str) -> str:
+    """Text for HTML, quotes too: every text from a document goes through here."""
     return html.escape(text, quote=True)
+
+
+_e = escape

@@ -14,7 +14,7 @@ from models.template import builtin_templates
 from reportgrid.cli import app
 from reportgrid.output import write_document
 from reportgrid.pipeline import process_document
-from reportgrid.review_page import render_review, write_review
+from reportgrid.review_page import render_review
 from samplegen.shared_data import REAL_DATA
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_scans"
@@ -143,14 +143,7 @@ def test_an_unknown_template_is_laid_out_from_the_cells(hushan: Document) -> Non
         assert value[0].text_content() == str(cell.value)
 
 
-def test_write_review_writes_the_page_beside_the_json(hushan: Document, tmp_path: Path) -> None:
-    path = write_review(hushan, tmp_path, "hushan-2020")
-    assert path == tmp_path / "hushan-2020.review.html"
-    assert path.read_text(encoding="utf-8") == render_review(hushan)
-    assert [p.name for p in tmp_path.iterdir()] == ["hushan-2020.review.html"]
-
-
-def test_cli_review_writes_pages_and_skips_what_is_not_a_document(
+def test_cli_review_writes_linked_pages_and_skips_what_is_not_a_document(
     shanghai: Document, hushan: Document, tmp_path: Path
 ) -> None:
     write_document(shanghai, tmp_path, "shanghai-2019.json")
@@ -159,12 +152,17 @@ def test_cli_review_writes_pages_and_skips_what_is_not_a_document(
     shutil.copy(tmp_path / "hushan-2020.json", tmp_path / "run-summary.json")
     result = runner.invoke(app, ["review", str(tmp_path)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    pages = sorted(path.name for path in tmp_path.glob("*.review.html"))
-    assert pages == ["hushan-2020.review.html", "shanghai-2019.review.html"]
-    assert "2 review pages written" in result.output
+    pages = sorted(path.name for path in (tmp_path / "review").iterdir())
+    assert pages == ["hushan-2020.html", "index.html", "shanghai-2019.html"]
+    assert "2 documents' review pages written" in result.output
     assert "broken.json" in result.output and "1 skipped" in result.output
-    loaded = Document.model_validate_json((tmp_path / "shanghai-2019.json").read_text(encoding="utf-8"))
-    assert (tmp_path / "shanghai-2019.review.html").read_text(encoding="utf-8") == render_review(loaded)
+    index = lxml.html.fromstring((tmp_path / "review" / "index.html").read_text(encoding="utf-8"))
+    links = index.xpath("//a/@href")
+    assert links == ["shanghai-2019.html", "hushan-2020.html"]  # the one needing review first
+    page = lxml.html.fromstring((tmp_path / "review" / "shanghai-2019.html").read_text(encoding="utf-8"))
+    flagged = page.xpath("//ol[@class='review']/li[@class='flagged']")
+    assert len(flagged) == sum(cell.needs_review for table in shanghai.tables for cell in table.cells)
+    assert not page.xpath("//form")  # the static pages are read only
 
 
 def test_cli_review_of_a_folder_without_json_is_a_usage_error(tmp_path: Path) -> None:

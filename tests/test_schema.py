@@ -22,8 +22,12 @@ def test_committed_schema_is_current(name: str) -> None:
 
 def test_document_schema_names_every_top_level_key() -> None:
     schema = json.loads((SCHEMA_FOLDER / "document.schema.json").read_text(encoding="utf-8"))
-    keys = {"schema_version", "source", "status", "error", "template", "report", "tables", "checks"}
+    keys = {"schema_version", "source", "status", "error", "template", "report", "tables", "checks", "pages"}
     assert keys <= set(schema["required"])
+    page = schema["$defs"]["PageRecord"]["properties"]
+    assert {"page", "method", "unit", "size", "origin", "grids", "faults", "overlay"} <= set(page)
+    assert set(page["method"]["enum"]) == {"text_layer", "ocr", "html", "text"}
+    assert "reviewed" in schema["$defs"]["Cell"]["properties"]["origin"]["enum"]
     cell = schema["$defs"]["Cell"]["properties"]
     assert {
         "row_path",

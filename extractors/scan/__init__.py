@@ -20,7 +20,7 @@ from extractors.scan.loading import load
 from extractors.scan.ocr import OcrEngine, get_engine
 from extractors.scan.page import observe_page
 from models.errors import ErrorCode
-from models.observation import Observations, Token
+from models.observation import Observations, PageRecord, Token, grid_records
 
 
 def observe_pages(
@@ -58,7 +58,24 @@ def extract_images(
     if not any(t.text for t in tokens):
         notes.append("no text recognised on any page")
     return Observations(
-        source_kind="scan", media_type=media_type, pages=len(images), tokens=tokens, notes=notes
+        source_kind="scan",
+        media_type=media_type,
+        pages=len(images),
+        tokens=tokens,
+        notes=notes,
+        page_records=[_record(tokens, number, image) for number, image in enumerate(images, start=1)],
+    )
+
+
+def _record(tokens: list[Token], number: int, image: np.ndarray) -> PageRecord:
+    """What was done with one page image: OCR, the grids found (boxes in the image's pixels)."""
+    grids = grid_records(tokens, number)
+    faults = [] if grids else ["no ruled table found"]
+    if not any(t.text for t in tokens if t.page == number):
+        faults.append("no text recognised")
+    height, width = image.shape[:2]
+    return PageRecord(
+        page=number, method="ocr", unit="px", size=(float(width), float(height)), grids=grids, faults=faults
     )
 
 

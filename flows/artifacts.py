@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from pydantic import ValidationError
+
 from models.document import Document, DocumentSummary, RunSummary
+from reportgrid.overlay import thumbnail_data_uri
 
 # One queue page's lines: 100 rows of a Markdown table render at about 4,000 px in the UI, a page an
 # operator scrolls through; a run of thousands of documents gets one artifact per hundred.
@@ -208,3 +211,34 @@ def _queue_line(
     if thumbnails is not None:
         cells.append(thumbnails(outcome))
     return "| " + " | ".join(cells) + " |"
+
+
+# A queue line's pictures: 160 px wide keeps a page's grid and its flagged (red) cells visible at
+# about 10 KB a page as a data: URI; three pages a line keep a 100-line queue page near 3 MB.
+THUMBNAIL_WIDTH = 160
+THUMBNAILS_PER_LINE = 3
+
+
+def overlay_thumbnails(out_dir: Path) -> Thumbnails:
+    """Thumbnails of a document's page overlays, from the page records of its JSON in ``out_dir``."""
+
+    def images(outcome: Outcome) -> str:
+        if outcome.summary.output is None:
+            return ""
+        try:
+            document = Document.model_validate_json((out_dir / outcome.summary.output).read_bytes())
+        except (OSError, ValidationError):
+            return ""
+        drawn = [page for page in document.pages if page.overlay and (out_dir / page.overlay).is_file()]
+        shown = []
+        for page in drawn[:THUMBNAILS_PER_LINE]:
+            try:
+                shown.append(
+                    f"![page {page.page}]({thumbnail_data_uri(out_dir / str(page.overlay), THUMBNAIL_WIDTH)})"
+                )
+            except ValueError:
+                continue
+        more = f" +{len(drawn) - THUMBNAILS_PER_LINE} pages" if len(drawn) > THUMBNAILS_PER_LINE else ""
+        return " ".join(shown) + more
+
+    return images

@@ -55,7 +55,14 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-from flows.artifacts import Outcome, progress_text, review_queue, run_description, run_rows
+from flows.artifacts import (
+    Outcome,
+    overlay_thumbnails,
+    progress_text,
+    review_queue,
+    run_description,
+    run_rows,
+)
 from flows.document import crashed, run_document, write_outcome
 from flows.run_folder import Job, begin
 from flows.workers import task_runner, worker_lost
@@ -332,7 +339,7 @@ def _publish(
         key="reportgrid-run",
         description=run_description(summary, outcomes, seconds),
     )
-    pages = review_queue(outcomes, out_dir, link_base)
+    pages = review_queue(outcomes, out_dir, link_base, thumbnails=overlay_thumbnails(out_dir))
     for number, page in enumerate(pages, start=1):
         create_markdown_artifact(
             markdown=page,

@@ -10,16 +10,20 @@ from pathlib import Path
 import pytest
 
 from flows.artifacts import (
+    THUMBNAILS_PER_LINE,
     Outcome,
     document_log,
     output_link,
+    overlay_thumbnails,
     progress_text,
     review_queue,
     run_description,
     run_rows,
 )
-from flows.document import outcome_of
+from flows.document import outcome_of, run_document
 from models.document import Document
+from models.inputs import DocumentInput
+from reportgrid.limits import NO_LIMITS
 from reportgrid.output import now, run_summary
 from reportgrid.pipeline import process_document
 from samplegen.shared_data import REAL_DATA
@@ -146,3 +150,13 @@ def test_the_log_line_says_extractor_tables_status_and_seconds(documents: dict[s
     assert re.search(r"\d+\.\d\d s$", line)
     assert "failed (not_text)" in document_log(documents["garbage"])
 
+
+def test_the_queue_shows_a_document_s_page_overlays_as_thumbnails(tmp_path: Path) -> None:
+    """A PDF's overlays, written next to its JSON, come back as small data: images in its queue line."""
+    pdf = Path(__file__).resolve().parent.parent / "sample_scans" / "digital-2021-filled.pdf"
+    outcome = run_document(DocumentInput(pdf), tmp_path, "filled.json", NO_LIMITS)
+    document = Document.model_validate_json((tmp_path / "filled.json").read_bytes())
+    drawn = [page.overlay for page in document.pages if page.overlay]
+    assert drawn and all((tmp_path / name).is_file() for name in drawn)
+    images = overlay_thumbnails(tmp_path)(outcome)
+    assert images.count("](data:image/png;base64,") == min(len(drawn), THUMBNAILS_PER_LINE)

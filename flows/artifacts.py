@@ -93,9 +93,32 @@ def document_log(document: Document) -> str:
     seconds = f"{document.seconds:.2f} s" if document.seconds is not None else "time not measured"
     status = document.status + (f" ({document.error.code.value})" if document.error else "")
     return (
-        f"{Path(source.path).name}: {kind} extractor, {pages}; {tables or 'no table read'}; "
-        f"{flagged} cells need review; {status}; {seconds}"
+        f"{Path(source.path).name}: {kind} extractor, {pages}{_page_methods(document)}; "
+        f"{tables or 'no table read'}; {flagged} cells need review; {status}; {seconds}"
     )
+
+
+def _page_methods(document: Document) -> str:
+    """How each page was read and the grids found on it, runs of alike pages together:
+    `` (pages 1-2 text layer, 0 grids; page 3 OCR, 1 grid 12x4)``."""
+    described: list[tuple[int, int, str]] = []
+    for record in document.pages:
+        grids = ", ".join(f"{grid.rows}x{grid.cols}" for grid in record.grids)
+        what = f"{_METHODS[record.method]}, {len(record.grids)} grid{'s' * (len(record.grids) != 1)}"
+        what += f" {grids}" if grids else ""
+        what += f", {len(record.faults)} fault{'s' * (len(record.faults) != 1)}" if record.faults else ""
+        if described and described[-1][2] == what and described[-1][1] == record.page - 1:
+            described[-1] = (described[-1][0], record.page, what)
+        else:
+            described.append((record.page, record.page, what))
+    parts = [
+        f"page {first} {what}" if first == last else f"pages {first}-{last} {what}"
+        for first, last, what in described
+    ]
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+_METHODS = {"text_layer": "text layer", "ocr": "OCR", "html": "HTML", "text": "text"}
 
 
 def output_link(name: str | None, out_dir: Path, base: str | None = None) -> str:

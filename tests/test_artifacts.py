@@ -152,7 +152,8 @@ def test_the_log_line_says_extractor_tables_status_and_seconds(documents: dict[s
 
 
 def test_the_queue_shows_a_document_s_page_overlays_as_thumbnails(tmp_path: Path) -> None:
-    """A PDF's overlays, written next to its JSON, come back as small data: images in its queue line."""
+    """A PDF's overlays, written next to its JSON, come back as small data: images in its queue line;
+    its log line says how each page was read and the grids found."""
     pdf = Path(__file__).resolve().parent.parent / "sample_scans" / "digital-2021-filled.pdf"
     outcome = run_document(DocumentInput(pdf), tmp_path, "filled.json", NO_LIMITS)
     document = Document.model_validate_json((tmp_path / "filled.json").read_bytes())
@@ -160,3 +161,5 @@ def test_the_queue_shows_a_document_s_page_overlays_as_thumbnails(tmp_path: Path
     assert drawn and all((tmp_path / name).is_file() for name in drawn)
     images = overlay_thumbnails(tmp_path)(outcome)
     assert images.count("](data:image/png;base64,") == min(len(drawn), THUMBNAILS_PER_LINE)
+    line = document_log(document)
+    assert re.search(r"4 pages \(pages? 1(-\d)? text layer, \d+ grids?", line), line

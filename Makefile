@@ -6,11 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages needed at run or test time: fonts for rendering generated scans; LibreOffice (headless)
 # and the faces real reports are set in, for the DOCX-made reports of the scan bench set (samplegen/render_docx.py);
-<<<<<<< HEAD
-# chromium for the browser tests of the Prefect UI (tests/test_prefect_ui.py).
-=======
-# chromium for the review station's browser test (tests/test_review_station.py, driven by playwright).
->>>>>>> s2-15review
+# chromium for the browser tests (tests/test_prefect_ui.py, tests/test_review_station.py, driven by playwright).
 APT_PACKAGES := fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai fonts-noto-cjk fonts-liberation \
 	libreoffice-writer-nogui chromium
 

@@ -97,7 +97,8 @@ def _find(table: Table, row_key: str, col_key: str) -> Cell | None:
     return next((c for c in table.cells if c.row_key == row_key and c.col_key == col_key), None)
 
 
-def _template(document: Document, table: Table) -> TableTemplate | None:
+def template_table(document: Document, table: Table) -> TableTemplate | None:
+    """The template table this table was fitted to: the document's template kind, the table's version."""
     if document.template is None:
         return None
     for template in builtin_templates():
@@ -111,7 +112,7 @@ def recheck(document: Document) -> Document:
     tables: list[Table] = []
     rules: dict[tuple[str, str], Check] = {}
     for table in document.tables:
-        spec = _template(document, table)
+        spec = template_table(document, table)
         if spec is None:
             tables.append(table)
             continue

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from models.document import Cell, Check, Document, Number, Table
 from models.lexicon import decimal_text
-from models.template import TableTemplate, builtin_templates
+from models.template import TableTemplate
+from reportgrid.review import template_table
 
 CellAt = tuple[str, str, str]
 """A cell of a document: table id, row key, column key."""
@@ -178,7 +179,7 @@ def _legend(document: Document) -> str:
 
 
 def _table_section(document: Document, table: Table, notes: CellNotes, link: CellLink) -> str:
-    spec = _template_table(document, table)
+    spec = template_table(document, table)
     blocks = _blocks_from_template(spec) if spec else [_block_from_cells(table)]
     cells = {(cell.row_key, cell.col_key): cell for cell in table.cells}
     heading = f"<h2>{_e(table.title or f'Table {table.id}')} <small>(version {_e(table.version)}"
@@ -195,16 +196,6 @@ def _table_section(document: Document, table: Table, notes: CellNotes, link: Cel
             _checks(checks),
         ]
     )
-
-
-def _template_table(document: Document, table: Table) -> TableTemplate | None:
-    """The template table this table was fitted to: the document's template kind, the table's version."""
-    if document.template is None:
-        return None
-    for template in builtin_templates():
-        if template.id == document.template.id and template.version == table.version:
-            return next((spec for spec in template.tables if spec.id == table.id), None)
-    return None
 
 
 def _blocks_from_template(spec: TableTemplate) -> list[_Block]:

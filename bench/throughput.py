@@ -3,7 +3,8 @@ per document, peak memory per worker, and a rerun with every document skipped.
 
 Run by hand (it takes many minutes; nothing here is a test)::
 
-    nice -n 10 .venv/bin/python bench/throughput.py [--documents 200] [--seed 1] [--workers 1,2]
+    nice -n 10 .venv/bin/python bench/throughput.py [--documents 200] [--seed 1] [--workers 1,2] \
+        [--archive DIR]
 
 It generates an archive as one is found (``--documents`` of them, both template versions): a quarter
 scans, their page images side by side in the archive folder (``<doc>_p1.png`` …, grouped by
@@ -165,16 +166,23 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", default="1,2", help="worker counts to measure, comma-separated")
+    parser.add_argument(
+        "--archive", type=Path, help="keep the generated archive here and reuse it if it is there already"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="reportgrid-throughput-") as scratch:
-        archive = Path(scratch) / "archive"
-        archive.mkdir()
+        archive = args.archive or Path(scratch) / "archive"
         started = time.perf_counter()
-        kinds = generate(archive, args.documents, args.seed)
+        if archive.is_dir() and any(archive.iterdir()):
+            made = "reused"
+        else:
+            archive.mkdir(parents=True, exist_ok=True)
+            made = f"generated {dict(generate(archive, args.documents, args.seed))} in "
+            made += f"{time.perf_counter() - started:.0f} s"
         units = discover([archive])
         print(
-            f"archive: {len(units)} documents ({dict(kinds)}), {sum(1 for _ in archive.iterdir())} files, "
-            f"generated in {time.perf_counter() - started:.0f} s on {os.cpu_count()} cores",
+            f"archive {archive}: {len(units)} documents, {sum(1 for _ in archive.iterdir())} files, "
+            f"{made}, on {os.cpu_count()} cores",
             flush=True,
         )
         from flows.batch import process_batch

@@ -9,15 +9,18 @@ that cannot be written (permission, read-only or full disk) makes the document `
 
 from __future__ import annotations
 
+import time
+from functools import partial
 from pathlib import Path
 
 from flows.artifacts import Outcome, document_log, review_of
 from models.document import Document
 from models.errors import DocumentError, ErrorCode
 from models.inputs import DocumentInput
-from reportgrid.limits import Limits, process_limited
+from reportgrid.limits import Limits, run_limited
 from reportgrid.output import failed_document, summarize, write_document
 from reportgrid.overlay import write_overlays
+from reportgrid.pipeline import process_document
 from reportgrid.review import earlier_document, keep_reviewed
 
 
@@ -27,10 +30,24 @@ def run_document(
     """Read, reconcile and write one document within ``limits``, with its overlays; bad input, a limit
     exceeded and an unwritable output are coded failures. With ``keep_reviews`` the cells a person
     reviewed in the JSON already there survive (same input only)."""
-    document = process_limited(source, limits)
+    job = partial(finish_document, out_dir=out_dir, name=name, keep_reviews=keep_reviews)
+    result = run_limited(job, source, limits)
+    if isinstance(result, DocumentError):
+        return write_outcome(failed_document(source, result), out_dir, name)
+    return result
+
+
+def finish_document(source: DocumentInput, out_dir: Path, name: str, keep_reviews: bool) -> Outcome:
+    """The document's whole job where it runs (under limits, a worker process): read and reconcile it,
+    keep its reviewed cells, draw its overlays and write its JSON. Its ``seconds`` cover all but the
+    JSON's write."""
+    started = time.perf_counter()
+    document = process_document(source)
     if keep_reviews:
         document = keep_reviewed(document, earlier_document(out_dir / name))
-    return write_outcome(write_overlays(document, source, out_dir, name), out_dir, name)
+    document = write_overlays(document, source, out_dir, name)
+    document.seconds = round(time.perf_counter() - started, 3)
+    return write_outcome(document, out_dir, name)
 
 
 def write_outcome(document: Document, out_dir: Path, name: str) -> Outcome:

@@ -1,5 +1,8 @@
-"""Per-document limits on time and memory: each document runs in a worker process that is killed when
-it exceeds them, so that one document fails alone (``limit_time``, ``limit_memory``) and the run goes on.
+"""Per-document limits on time and memory: each document's job runs in a worker process that is killed
+when it exceeds them, so that one document fails alone (``limit_time``, ``limit_memory``) and the run
+goes on. The job is the whole of a document's work (``flows.document``: read, reconcile, draw its
+overlays, write its JSON), so none of it waits in the parent, where it would be serial with the
+other documents of a one-worker run; what comes back is small (the job's result, pickled).
 
 Workers are started with ``spawn``, never ``fork``: the parent already runs threads (Prefect's task
 runner and its API client, onnxruntime's pools) and a forked copy of a process holding their locks can
@@ -17,10 +20,12 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TypeVar, cast
 
 from extractors.scan.ocr.rapidocr_engine import OCR_THREADS
 from models.document import Document
@@ -37,6 +42,7 @@ POLL_SECONDS = 0.1
 # 2-core machine; this only bounds a worker that never comes up.
 READY_SECONDS = 120.0
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
@@ -58,31 +64,50 @@ NO_LIMITS = Limits(seconds=None, memory_bytes=None)
 
 def process_limited(source: DocumentInput | Path, limits: Limits) -> Document:
     """``process_document`` within the limits; never raises for the document's sake."""
-    if not limits.isolated:
-        return process_document(source)
     unit = source if isinstance(source, DocumentInput) else DocumentInput(source)
-    path = unit.path
+    result = run_limited(process_document, unit, limits)
+    return failed(unit, result) if isinstance(result, DocumentError) else result
+
+
+def run_limited(
+    job: Callable[[DocumentInput], Result], unit: DocumentInput, limits: Limits
+) -> Result | DocumentError:
+    """``job(unit)`` within the limits: its result, or the error saying which limit it went over or
+    that its worker died twice. ``job`` must pickle (a module-level function, or a ``functools.partial``
+    of one) and must not raise for the document's sake; an exception it raises is raised here.
+    """
+    if not limits.isolated:
+        return job(unit)
     died = ""
     for attempt in range(2):
         # The retry runs in a new process, never an idle worker that may have died beside the first
         # (the OOM killer, an operator's kill) and not been seen dead yet.
         worker = _POOL.take() if attempt == 0 else _Worker(_POOL.threads)
-        result = worker.run(unit, limits)
-        if isinstance(result, Document):
+        result = worker.run(job, unit, limits)
+        if isinstance(result, _Done):
             _POOL.give_back(worker)
-            return result
+            if result.raised:
+                raise RuntimeError(result.raised)
+            return cast(Result, result.value)
         worker.stop()
         if isinstance(result, DocumentError):
-            return failed(unit, result)
+            return result
         died = result
-    return failed(
-        unit,
-        DocumentError(code=ErrorCode.INTERNAL, message=f"{path.name}: the worker process died twice: {died}"),
-    )
+    message = f"{unit.path.name}: the worker process died twice: {died}"
+    return DocumentError(code=ErrorCode.INTERNAL, message=message)
+
+
+@dataclass(frozen=True)
+class _Done:
+    """What a worker sent back for a job: its value, or what it raised."""
+
+    value: object
+    raised: str = ""
 
 
 class _Worker:
-    """One spawned process serving documents: it receives a DocumentInput and sends back the Document JSON."""
+    """One spawned process serving documents: it receives a job and its DocumentInput, and sends back
+    the job's result."""
 
     def __init__(self, threads: int | None) -> None:
         context = multiprocessing.get_context("spawn")
@@ -97,18 +122,21 @@ class _Worker:
             self.stop()
             raise RuntimeError("a reportgrid worker process did not start")
 
-    def run(self, unit: DocumentInput, limits: Limits) -> Document | DocumentError | str:
-        """The document; a limit error when it went over a limit; a reason string when the worker died."""
+    def run(
+        self, job: Callable[[DocumentInput], object], unit: DocumentInput, limits: Limits
+    ) -> _Done | DocumentError | str:
+        """The job's result; a limit error when it went over a limit; a reason string when the worker died."""
         path = unit.path
         try:
-            self.connection.send(unit)
+            self.connection.send((job, unit))
         except OSError as exc:
             return f"could not send it the document: {exc}"
         started = time.monotonic()
         while True:
             try:
                 if self.connection.poll(POLL_SECONDS):
-                    return Document.model_validate_json(self.connection.recv())
+                    done: _Done = self.connection.recv()
+                    return done
             except (EOFError, OSError):
                 return f"exit code {self.process.exitcode}" if not self.process.is_alive() else "pipe broken"
             if not self.process.is_alive():
@@ -210,13 +238,18 @@ def _serve(connection: Connection, threads: int | None) -> None:
     connection.send("ready")
     while True:
         try:
-            unit = connection.recv()
+            request = connection.recv()
         except (EOFError, OSError):
             return
-        if unit == _WARM_UP:
+        if request == _WARM_UP:
             from extractors.scan.ocr import get_engine
 
             get_engine()
             connection.send(_WARM_UP)
             continue
-        connection.send(process_document(unit).model_dump_json())
+        job, unit = request
+        try:
+            done = _Done(job(unit))
+        except Exception as exc:  # the parent raises it: the caller's crash handling decides
+            done = _Done(None, f"{unit.path.name}: {type(exc).__name__}: {exc}")
+        connection.send(done)

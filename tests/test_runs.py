@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ import flows.document
 from flows.batch import process_batch
 from flows.local import process_batch_locally
 from flows.workers import load_models
-from models.document import Document, RunSummary
+from models.document import RunSummary
 from models.errors import ErrorCode
 from models.inputs import DocumentInput
 from reportgrid.discover import discover
@@ -212,21 +213,21 @@ def _kill_on(names: tuple[str, ...], marker: Path) -> None:
     """Worker initializer for the tests: the process reading a named file kills itself with SIGKILL,
     once per file when ``marker`` names a folder (a transient loss), else every time.
 
-    The task calls ``flows.document.run_document``, which calls the ``process_limited`` its module
-    names: replacing that one in the worker replaces what every task there runs."""
+    The task calls ``flows.document.run_document``, which calls the ``run_limited`` its module names:
+    replacing that one in the worker replaces what every task there runs."""
     load_models()
-    real = flows.document.process_limited
+    real = flows.document.run_limited
 
-    def process(source: DocumentInput, limits: Limits) -> Document:
+    def run(job: Callable[[DocumentInput], object], source: DocumentInput, limits: Limits) -> object:
         if source.path.name in names:
             seen = marker / source.path.name
             if not marker.is_dir() or not seen.exists():
                 if marker.is_dir():
                     seen.touch()
                 os.kill(os.getpid(), signal.SIGKILL)
-        return real(source, limits)
+        return real(job, source, limits)
 
-    flows.document.process_limited = process
+    flows.document.run_limited = run
 
 
 def test_a_lost_worker_is_retried_and_the_others_are_not_harmed(tmp_path: Path) -> None:

@@ -15,10 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from pydantic import ValidationError
-
 from models.document import Document, DocumentSummary, RunSummary
-from reportgrid.overlay import thumbnail_data_uri
+from reportgrid.overlay import thumbnail_data_uri, thumbnail_name
 
 # One queue page's lines: 100 rows of a Markdown table render at about 4,000 px in the UI, a page an
 # operator scrolls through; a run of thousands of documents gets one artifact per hundred.
@@ -53,6 +51,8 @@ class Outcome:
     review: Review = field(default_factory=Review)
     pages: int = 0
     log: str = ""
+    overlays: tuple[tuple[int, str], ...] = ()
+    """Its page overlays beside its JSON: page number and file name, in page order."""
 
     def __repr__(self) -> str:
         """Short: Prefect prints a task's result in its state lines, in the UI's logs too."""
@@ -238,30 +238,20 @@ def _queue_line(
 
 # A queue line's pictures: 160 px wide keeps a page's grid and its flagged (red) cells visible at
 # about 10 KB a page as a data: URI; three pages a line keep a 100-line queue page near 3 MB.
-THUMBNAIL_WIDTH = 160
 THUMBNAILS_PER_LINE = 3
 
 
 def overlay_thumbnails(out_dir: Path) -> Thumbnails:
-    """Thumbnails of a document's page overlays, from the page records of its JSON in ``out_dir``."""
+    """Thumbnails of a document's page overlays, written beside them in ``out_dir``."""
 
     def images(outcome: Outcome) -> str:
-        if outcome.summary.output is None:
-            return ""
-        try:
-            document = Document.model_validate_json((out_dir / outcome.summary.output).read_bytes())
-        except (OSError, ValidationError):
-            return ""
-        drawn = [page for page in document.pages if page.overlay and (out_dir / page.overlay).is_file()]
         shown = []
-        for page in drawn[:THUMBNAILS_PER_LINE]:
+        for page, name in outcome.overlays[:THUMBNAILS_PER_LINE]:
             try:
-                shown.append(
-                    f"![page {page.page}]({thumbnail_data_uri(out_dir / str(page.overlay), THUMBNAIL_WIDTH)})"
-                )
+                shown.append(f"![page {page}]({thumbnail_data_uri(out_dir / thumbnail_name(name))})")
             except ValueError:
                 continue
-        more = f" +{len(drawn) - THUMBNAILS_PER_LINE} pages" if len(drawn) > THUMBNAILS_PER_LINE else ""
-        return " ".join(shown) + more
+        hidden = len(outcome.overlays) - THUMBNAILS_PER_LINE
+        return " ".join(shown) + (f" +{hidden} pages" if hidden > 0 else "")
 
     return images

@@ -73,6 +73,7 @@ def outcome_of(document: Document, written: Path | None, skipped: bool = False) 
         review_of(document),
         document.source.pages or 0,
         document_log(document),
+        tuple((record.page, record.overlay) for record in document.pages if record.overlay),
     )
 
 

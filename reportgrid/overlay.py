@@ -4,7 +4,10 @@ cell's decided value drawn over the page, cells coloured by what became of them,
 Everything drawn comes from the document's record (``Document.pages``: method, grids, faults; each
 cell's value, origin, flag, page and box); the page itself is only rendered (pypdfium2 for a PDF, the
 image file for a scan), never read again. The PNG is ``<json stem>.page-<N>.png`` beside the JSON,
-written atomically like the JSON, and its name recorded in the page's record.
+written atomically like the JSON, and its name recorded in the page's record; beside it, drawn once with
+it, its thumbnail ``<json stem>.page-<N>.thumb.png`` for the review queue (which would otherwise decode
+and shrink every flagged page's overlay at the end of every run, reruns included: 10.3 s of a 13.5 s
+rerun of 200 documents, 73 of them flagged, measured).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from reportgrid.output import write_atomic
 # whose 8-pixel cell values stay legible; a PDF page is rendered to it.
 MAX_WIDTH = 1400
 LEGEND_ROW = 26
+# The review queue's thumbnails: three a line in the Prefect UI's table still fit a laptop screen.
+THUMBNAIL_WIDTH = 160
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 
 # BGR colours; each state has its own, also in the legend.
@@ -50,6 +55,10 @@ LEGEND: tuple[tuple[tuple[int, int, int], str], ...] = (
 
 def overlay_name(json_name: str, page: int) -> str:
     return f"{json_name.removesuffix('.json')}.page-{page}.png"
+
+
+def thumbnail_name(overlay: str) -> str:
+    return f"{overlay.removesuffix('.png')}.thumb.png"
 
 
 def overlay_pages(document: Document) -> list[PageRecord]:
@@ -79,12 +88,14 @@ def write_overlays(document: Document, source: DocumentInput, out_dir: Path, jso
         name = overlay_name(json_name, record.page)
         try:
             picture, scale = images.page(record)
-            write_atomic(out_dir / name, encode_png(draw_overlay(picture, scale, record, document)))
+            drawn = draw_overlay(picture, scale, record, document)
+            write_atomic(out_dir / name, encode_png(drawn))
+            write_atomic(out_dir / thumbnail_name(name), encode_png(_shrink(drawn, THUMBNAIL_WIDTH)))
         except Exception as exc:  # a picture is a help for the reviewer, never a reason to lose the JSON
             fault = f"overlay not drawn: {type(exc).__name__}: {exc}"
             records.append(record.model_copy(update={"overlay": None, "faults": [*record.faults, fault]}))
             continue
-        written.add(name)
+        written.update((name, thumbnail_name(name)))
         records.append(record.model_copy(update={"overlay": name}))
     _remove_stale(out_dir, json_name, written)
     return document.model_copy(update={"pages": records})
@@ -255,11 +266,15 @@ def encode_png(image: np.ndarray) -> bytes:
     return data.tobytes()
 
 
-def thumbnail_data_uri(png_path: Path, width: int) -> str:
-    """A small copy of a PNG, ``width`` pixels wide, as a ``data:`` URI (renders offline anywhere)."""
-    image = cv2.imread(str(png_path), cv2.IMREAD_COLOR)
-    if image is None:
-        raise ValueError(f"{png_path} is not a readable PNG")
+def _shrink(image: np.ndarray, width: int) -> np.ndarray:
     height = max(1, round(image.shape[0] * width / image.shape[1]))
-    small = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
-    return "data:image/png;base64," + base64.b64encode(encode_png(small)).decode("ascii")
+    return cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
+
+
+def thumbnail_data_uri(thumbnail: Path) -> str:
+    """A thumbnail PNG as a ``data:`` URI (renders offline anywhere); ValueError if it is not there."""
+    try:
+        data = thumbnail.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"{thumbnail} cannot be read: {exc.strerror or exc}") from exc
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")

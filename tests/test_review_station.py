@@ -94,7 +94,7 @@ def test_pdf_overlay_is_drawn_per_page_with_a_table(tmp_path: Path) -> None:
     (tmp_path / "digital-2021-filled.pdf.page-9.png").write_bytes(b"stale")
     _run(SAMPLES / "digital-2021-filled.pdf", tmp_path)
     assert not (tmp_path / "digital-2021-filled.pdf.page-9.png").exists()
-    uri = overlay.thumbnail_data_uri(tmp_path / drawn[0].overlay, 160)
+    uri = overlay.thumbnail_data_uri(tmp_path / overlay.thumbnail_name(drawn[0].overlay))
     assert uri.startswith("data:image/png;base64,")
     small = cv2.imdecode(np.frombuffer(base64.b64decode(uri.split(",", 1)[1]), np.uint8), 1)
     assert small.shape[1] == 160

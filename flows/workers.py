@@ -23,6 +23,12 @@ from extractors.scan.ocr import get_engine
 from extractors.scan.ocr.rapidocr_engine import OCR_THREADS
 from reportgrid.limits import DEFAULT_LIMITS, Limits, warm_up
 
+# Task threads per limits worker: while one thread's document is in the worker, the other does its
+# task run's Prefect bookkeeping (states, logs: round trips to the API server). With one thread per
+# worker that bookkeeping left the worker idle: 80 web documents, 1 worker, 0.19 s of idle worker per
+# document against 0.18 s of processing (measured).
+TASKS_PER_WORKER = 2
+
 # Faults of the machinery, not of the document: the process running the task was lost (killed, out of
 # memory, its machine gone), or the connection to it. Only these are retried.
 _DASK_LOST = frozenset({"KilledWorker", "CommClosedError", "FutureCancelledError"})
@@ -64,7 +70,7 @@ def task_runner(
     threads = max(1, (os.cpu_count() or 1) // count)
     if limits.isolated:
         warm_up(count, threads)
-        return ThreadPoolTaskRunner(max_workers=count)
+        return ThreadPoolTaskRunner(max_workers=count * TASKS_PER_WORKER)
     return ProcessPoolTaskRunner(max_workers=count, initializer=load_models, initargs=(threads, limits))
 
 

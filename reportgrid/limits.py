@@ -82,14 +82,14 @@ def run_limited(
     for attempt in range(2):
         # The retry runs in a new process, never an idle worker that may have died beside the first
         # (the OOM killer, an operator's kill) and not been seen dead yet.
-        worker = _POOL.take() if attempt == 0 else _Worker(_POOL.threads)
+        worker = _POOL.take(fresh=attempt > 0)
         result = worker.run(job, unit, limits)
         if isinstance(result, _Done):
             _POOL.give_back(worker)
             if result.raised:
                 raise RuntimeError(result.raised)
             return cast(Result, result.value)
-        worker.stop()
+        _POOL.discard(worker)
         if isinstance(result, DocumentError):
             return result
         died = result
@@ -168,30 +168,64 @@ class _Worker:
 
 
 class _Pool:
-    """Idle workers, shared by the threads that process documents; one worker per document in flight.
-    New workers cap their OpenCV and onnxruntime threads at ``threads`` (None: one per core)."""
+    """The worker processes, shared by the threads that process documents; one worker per document in
+    flight. New workers cap their OpenCV and onnxruntime threads at ``threads`` (None: one per core).
+    With a ``capacity`` (``warm_up``), a thread that finds every worker busy waits for one instead of
+    starting another: a run may then have more task threads than workers, each doing its Prefect
+    bookkeeping while another's document is in the worker."""
 
     def __init__(self) -> None:
         self.idle: list[_Worker] = []
-        self.lock = threading.Lock()
+        self.changed = threading.Condition()
         self.threads: int | None = None
+        self.capacity: int | None = None
+        self.live = 0  # workers started and not stopped, idle or busy
 
-    def take(self) -> _Worker:
-        with self.lock:
-            while self.idle:
-                worker = self.idle.pop()
-                if worker.process.is_alive():
-                    return worker
+    def take(self, fresh: bool = False) -> _Worker:
+        """An idle live worker, else a new one within the capacity; ``fresh``: always a new one."""
+        with self.changed:
+            while True:
+                while self.idle and not fresh:
+                    worker = self.idle.pop()
+                    if worker.process.is_alive():
+                        return worker
+                    self._forget(worker)
+                if self.capacity is None or self.live < self.capacity:
+                    break
+                if fresh and self.idle:  # make room: an idle worker goes for the new one
+                    self._forget(self.idle.pop())
+                    break
+                self.changed.wait()
+            self.live += 1
             threads = self.threads
-        return _Worker(threads)
+        try:
+            return _Worker(threads)
+        except BaseException:
+            with self.changed:
+                self.live -= 1
+                self.changed.notify()
+            raise
 
     def give_back(self, worker: _Worker) -> None:
-        with self.lock:
+        with self.changed:
             self.idle.append(worker)
+            self.changed.notify()
+
+    def discard(self, worker: _Worker) -> None:
+        """Stop a worker that failed its document (over a limit, or dead) and free its place."""
+        worker.stop()
+        with self.changed:
+            self.live -= 1
+            self.changed.notify()
+
+    def _forget(self, worker: _Worker) -> None:
+        worker.stop()
+        self.live -= 1
 
     def close(self) -> None:
-        with self.lock:
+        with self.changed:
             workers, self.idle = self.idle, []
+            self.live -= len(workers)
         for worker in workers:
             worker.stop()
 
@@ -203,8 +237,8 @@ _WARM_UP = "warm-up"
 
 def warm_up(count: int = 1, threads: int | None = None) -> None:
     """Have ``count`` workers ready, each with the OCR models loaded, so no document waits for a worker
-    to start (a run calls this once before its first document). Workers that ``threads`` would not
-    have started are replaced.
+    to start (a run calls this once before its first document), and never more than ``count``. Workers
+    that ``threads`` would not have started are replaced.
 
     ``threads`` caps each worker's OpenCV and onnxruntime threads: N workers on C cores get C // N each,
     rather than each starting one thread per core and N × C threads fighting for C cores.
@@ -212,6 +246,10 @@ def warm_up(count: int = 1, threads: int | None = None) -> None:
     if threads != _POOL.threads:
         _POOL.close()
         _POOL.threads = threads
+    with _POOL.changed:
+        _POOL.capacity = count
+        while _POOL.live > count and _POOL.idle:
+            _POOL._forget(_POOL.idle.pop())
     with ThreadPoolExecutor(max_workers=count) as starting:
         workers = list(starting.map(lambda _: _warm(_POOL.take()), range(count)))
     for worker in workers:
@@ -222,7 +260,7 @@ def _warm(worker: _Worker) -> _Worker:
     if not worker.warm:
         worker.connection.send(_WARM_UP)
         if not worker.connection.poll(READY_SECONDS) or worker.connection.recv() != _WARM_UP:
-            worker.stop()
+            _POOL.discard(worker)
             raise RuntimeError("a reportgrid worker process did not load the OCR models")
         worker.warm = True
     return worker

@@ -14,7 +14,7 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRun
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect_runs import part_runs
 
-import reportgrid.limits
+import flows.document
 from flows.batch import process_batch
 from models.document import Document, DocumentSummary, RunSummary
 from models.errors import ErrorCode
@@ -125,14 +125,14 @@ def test_artifacts_summarise_the_run_and_what_needs_review(batch: Batch) -> None
 
 
 def test_a_crashing_task_becomes_a_failed_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_process = reportgrid.limits.process_document
+    real_process = flows.document.process_document
 
     def crash_on_boom(source: DocumentInput) -> Document:
         if source.path.name == "boom.txt":
             raise RuntimeError("simulated crash")
         return real_process(source)
 
-    monkeypatch.setattr(reportgrid.limits, "process_document", crash_on_boom)
+    monkeypatch.setattr(flows.document, "process_document", crash_on_boom)
     folder = _inputs(tmp_path / "in")
     shutil.copy(folder / "hushan-2020.txt", folder / "boom.txt")
     state = process_batch(

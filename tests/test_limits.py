@@ -7,15 +7,17 @@ import multiprocessing
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from prefect.task_runners import ThreadPoolTaskRunner
 
 import reportgrid.limits
-from flows.workers import task_runner
+from flows.workers import TASKS_PER_WORKER, task_runner
 from models.document import Document
 from models.errors import ErrorCode
-from reportgrid.limits import Limits, process_limited
+from models.inputs import DocumentInput
+from reportgrid.limits import Limits, process_limited, run_limited, warm_up
 from samplegen.shared_data import REAL_DATA
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_scans"
@@ -61,7 +63,7 @@ def test_workers_under_limits_are_started_warm_with_their_share_of_the_cores() -
     runner = task_runner(2, None, Limits())
     pool = reportgrid.limits._POOL
     warm = [worker for worker in pool.idle if worker.warm and worker.process.is_alive()]
-    assert isinstance(runner, ThreadPoolTaskRunner) and runner._max_workers == 2
+    assert isinstance(runner, ThreadPoolTaskRunner) and runner._max_workers == 2 * TASKS_PER_WORKER
     assert len({worker.process.pid for worker in warm}) >= 2
     assert pool.threads == max(1, (os.cpu_count() or 1) // 2)
     first, second = pool.take(), pool.take()
@@ -70,3 +72,23 @@ def test_workers_under_limits_are_started_warm_with_their_share_of_the_cores() -
     finally:
         pool.give_back(first)
         pool.give_back(second)
+
+
+def _worker_pid(unit: DocumentInput) -> int:
+    """A job that stays in its worker long enough for other threads to want one."""
+    time.sleep(0.5)
+    return os.getpid()
+
+
+def test_a_run_s_threads_share_its_warm_workers_and_never_start_more() -> None:
+    """More task threads than workers (flows.workers.TASKS_PER_WORKER): a thread that finds the run's
+    one worker busy waits for it rather than starting a second process."""
+    pool = reportgrid.limits._POOL
+    warm_up(1, pool.threads)
+    try:
+        limits, unit = Limits(seconds=60.0, memory_bytes=None), DocumentInput(TEXT)
+        with ThreadPoolExecutor(max_workers=3) as threads:
+            pids = list(threads.map(lambda _: run_limited(_worker_pid, unit, limits), range(3)))
+        assert len(set(pids)) == 1 and pool.live == 1, (pids, pool.live)
+    finally:
+        pool.capacity = None

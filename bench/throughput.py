@@ -18,7 +18,14 @@ finally once more over the last output folder, where every document is skipped. 
   worker start-up and model loading, the JSON writes and the skip check), also as a share of the mean
   processing time;
 - peak RSS per worker: the largest resident set each worker process reached together with the child
-  process its documents run in under the per-document limits (sampled every 0.2 s).
+  process its documents run in under the per-document limits (sampled every 0.2 s);
+- cores used: the CPU time of the workers (and the processes under them) over the wall time.
+
+A worker caps its OpenCV and onnxruntime threads at its share of the cores (``flows.workers``): one
+worker on two cores runs its OCR on two threads, two workers on one each. ``--one-thread`` also runs
+one worker capped at one thread: the like-for-like unit the two-worker run is made of, so the ratio of
+the two says how far documents scale over processes, apart from what a lone worker gains from its
+second OCR thread.
 
 Targets (issue 14): 2 workers ≥ 1.7× the throughput of 1; overhead < 5 % of the processing time; a
 fully skipped rerun of 200 documents in < 10 s.
@@ -94,10 +101,11 @@ def generate(folder: Path, count: int, seed: int) -> Counter[str]:
 
 class WorkerMemory:
     """Peak RSS of each worker process of this process's pools, with the child process its documents
-    run in (``reportgrid.limits``), sampled in a thread."""
+    run in (``reportgrid.limits``), and their CPU seconds, sampled in a thread."""
 
     def __init__(self) -> None:
         self.peaks: dict[int, int] = {}
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -116,39 +124,53 @@ class WorkerMemory:
                 try:
                     if "multiprocessing.spawn" not in " ".join(child.cmdline()):
                         continue
-                    rss = child.memory_info().rss + sum(
-                        grandchild.memory_info().rss for grandchild in child.children(recursive=True)
-                    )
+                    family = [child, *child.children(recursive=True)]
+                    rss = sum(process.memory_info().rss for process in family)
+                    cpu = sum(sum(process.cpu_times()[:2]) for process in family)
                 except psutil.Error:
                     continue
                 self.peaks[child.pid] = max(self.peaks.get(child.pid, 0), rss)
+                self.cpu[child.pid] = max(self.cpu.get(child.pid, 0.0), cpu)
 
 
-def run(inputs: Path, out: Path, workers: int, force: bool) -> tuple[RunSummary, float, dict[int, int]]:
+def run(
+    inputs: Path, out: Path, workers: int, force: bool, threads: int | None = None
+) -> tuple[RunSummary, float, WorkerMemory]:
+    """One batch; ``threads`` caps each worker's OCR threads (default: its share of the cores)."""
+    from prefect.task_runners import ThreadPoolTaskRunner
+
     from flows.batch import process_batch
+    from flows.workers import TASKS_PER_WORKER
+    from reportgrid.limits import warm_up
 
     units = discover([inputs])
+    runner = None
+    if threads is not None:
+        warm_up(workers, threads)
+        runner = ThreadPoolTaskRunner(max_workers=workers * TASKS_PER_WORKER)
     with WorkerMemory() as memory:
         started = time.perf_counter()
-        summary = process_batch(units, out, workers=workers, force=force)
+        summary = process_batch(units, out, workers=workers, force=force, runner=runner)
         wall = time.perf_counter() - started
-    return summary, wall, memory.peaks
+    return summary, wall, memory
 
 
 def report(
-    label: str, out: Path, summary: RunSummary, wall: float, workers: int, peaks: dict[int, int]
+    label: str, out: Path, summary: RunSummary, wall: float, workers: int, usage: WorkerMemory
 ) -> float:
     done = [line for line in summary.documents if not line.skipped]
     pages = sum(_pages(out, line.output) for line in done)
     busy = sum(line.seconds for line in done)
     overhead = (wall * workers - busy) / len(done)
     mean = busy / len(done)
-    rss = ", ".join(f"{peak / 2**20:.0f}" for peak in sorted(peaks.values(), reverse=True)[:workers])
+    rss = ", ".join(f"{peak / 2**20:.0f}" for peak in sorted(usage.peaks.values(), reverse=True)[:workers])
+    cores = sum(usage.cpu.values()) / wall
     print(
         f"{label}: {len(done)} documents, {pages} pages in {wall:.1f} s: "
         f"{len(done) / wall * 3600:.0f} documents/hour, {pages / wall:.2f} pages/s; "
         f"mean processing {mean:.2f} s, overhead {overhead:.2f} s/document ({overhead / mean:.1%}); "
-        f"peak RSS per worker {rss} MiB; statuses {dict(list(summary.counts.items())[:3])}",
+        f"peak RSS per worker {rss} MiB; workers used {cores:.2f} cores; "
+        f"statuses {dict(list(summary.counts.items())[:3])}",
         flush=True,
     )
     return len(done) / wall
@@ -166,6 +188,9 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", default="1,2", help="worker counts to measure, comma-separated")
+    parser.add_argument(
+        "--one-thread", action="store_true", help="also run 1 worker capped at 1 OCR thread (see above)"
+    )
     parser.add_argument(
         "--archive", type=Path, help="keep the generated archive here and reuse it if it is there already"
     )
@@ -190,12 +215,19 @@ def main() -> None:
         process_batch([], Path(scratch) / "warm-up")  # starts Prefect's temporary server, not measured
         rates: dict[int, float] = {}
         out = Path(scratch) / "out"  # the last worker count's output, rerun at the end
+        if args.one_thread:
+            summary, wall, usage = run(archive, Path(scratch) / "out-1-thread", 1, force=True, threads=1)
+            one_thread = report(
+                "1 worker, 1 OCR thread", Path(scratch) / "out-1-thread", summary, wall, 1, usage
+            )
         for workers in (int(n) for n in args.workers.split(",")):
             out = Path(scratch) / f"out-{workers}"
-            summary, wall, peaks = run(archive, out, workers, force=True)
-            rates[workers] = report(f"{workers} worker(s)", out, summary, wall, workers, peaks)
+            summary, wall, usage = run(archive, out, workers, force=True)
+            rates[workers] = report(f"{workers} worker(s)", out, summary, wall, workers, usage)
         if 1 in rates and 2 in rates:
             print(f"speed-up 2 workers / 1: {rates[2] / rates[1]:.2f}x (target >= 1.7x)", flush=True)
+        if args.one_thread and 2 in rates:
+            print(f"speed-up 2 workers / 1 worker of 1 OCR thread: {rates[2] / one_thread:.2f}x", flush=True)
         summary, wall, _ = run(archive, out, max(rates), force=False)
         print(
             f"rerun over {out.name}: {summary.counts['skipped']} of {len(summary.documents)} skipped "

@@ -50,7 +50,8 @@ def test_an_output_path_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_a_full_disk_loses_no_result_silently(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """ENOSPC when a file over 20 kB (the report's JSON) is flushed: that document is output_unwritable,
-    its old JSON stays whole, no temporary file is left, the small JSON files are written; exit 1."""
+    its old JSON stays whole, no temporary file is left, the small JSON files are written; exit 1.
+    Without limits the documents' jobs, JSON writes included, run in this process, where the fault is."""
     out = tmp_path / "out"
     out.mkdir()
     (out / "hushan-2020.json").write_text('{"old": true}\n', encoding="utf-8")
@@ -62,7 +63,8 @@ def test_a_full_disk_loses_no_result_silently(tmp_path: Path, monkeypatch: pytes
         real_fsync(descriptor)
 
     monkeypatch.setattr(output.os, "fsync", twenty_kb_left)
-    result = runner.invoke(app, ["run", str(_inputs(tmp_path / "in")), "--out", str(out), "--no-server"])
+    arguments = ["run", str(_inputs(tmp_path / "in")), "--out", str(out), "--no-server"]
+    result = runner.invoke(app, [*arguments, "--time-limit", "0", "--memory-limit", "0"])
     assert result.exit_code == 1, result.output
     assert "could not be written" in result.output
     assert (out / "hushan-2020.json").read_text(encoding="utf-8") == '{"old": true}\n'

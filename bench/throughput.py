@@ -18,8 +18,7 @@ finally once more over the last output folder, where every document is skipped. 
   worker start-up and model loading, the JSON writes and the skip check), also as a share of the mean
   processing time;
 - peak RSS per worker: the largest resident set each worker process reached together with the child
-  process its documents run in under the per-document limits (sampled every 0.2 s);
-- cores used: the CPU time of the workers (and the processes under them) over the wall time.
+  process its documents run in under the per-document limits (sampled every 0.2 s).
 
 A worker caps its OpenCV and onnxruntime threads at its share of the cores (``flows.workers``): one
 worker on two cores runs its OCR on two threads, two workers on one each. ``--one-thread`` also runs
@@ -101,11 +100,10 @@ def generate(folder: Path, count: int, seed: int) -> Counter[str]:
 
 class WorkerMemory:
     """Peak RSS of each worker process of this process's pools, with the child process its documents
-    run in (``reportgrid.limits``), and their CPU seconds, sampled in a thread."""
+    run in (``reportgrid.limits``), sampled in a thread."""
 
     def __init__(self) -> None:
         self.peaks: dict[int, int] = {}
-        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -126,11 +124,9 @@ class WorkerMemory:
                         continue
                     family = [child, *child.children(recursive=True)]
                     rss = sum(process.memory_info().rss for process in family)
-                    cpu = sum(sum(process.cpu_times()[:2]) for process in family)
                 except psutil.Error:
                     continue
                 self.peaks[child.pid] = max(self.peaks.get(child.pid, 0), rss)
-                self.cpu[child.pid] = max(self.cpu.get(child.pid, 0.0), cpu)
 
 
 def run(
@@ -164,12 +160,11 @@ def report(
     overhead = (wall * workers - busy) / len(done)
     mean = busy / len(done)
     rss = ", ".join(f"{peak / 2**20:.0f}" for peak in sorted(usage.peaks.values(), reverse=True)[:workers])
-    cores = sum(usage.cpu.values()) / wall
     print(
         f"{label}: {len(done)} documents, {pages} pages in {wall:.1f} s: "
         f"{len(done) / wall * 3600:.0f} documents/hour, {pages / wall:.2f} pages/s; "
         f"mean processing {mean:.2f} s, overhead {overhead:.2f} s/document ({overhead / mean:.1%}); "
-        f"peak RSS per worker {rss} MiB; workers used {cores:.2f} cores; "
+        f"peak RSS per worker {rss} MiB; "
         f"statuses {dict(list(summary.counts.items())[:3])}",
         flush=True,
     )

@@ -34,6 +34,24 @@ TASKS_PER_WORKER = 2
 _DASK_LOST = frozenset({"KilledWorker", "CommClosedError", "FutureCancelledError"})
 
 
+class WorkerPool(ProcessPoolTaskRunner):
+    """Prefect's process pool, which can exit after one of its workers was killed mid-message.
+
+    The workers send their logs and events to the flow's process through one multiprocessing queue. A
+    worker killed while it held the queue's write lock (the OOM killer, an operator's kill) leaves it
+    locked: the pool's forwarding thread then never gets the message to stop, Prefect leaves the queue
+    behind, and the interpreter's exit waits forever for the queue's feeder thread (seen: a test run
+    that had passed never exited; py-spy showed the feeder in ``Queue._feed`` at the lock). Whatever
+    that queue still held has no reader left; the exit need not wait for it.
+    """
+
+    def __exit__(self, *exc: object) -> None:
+        super().__exit__(*exc)
+        left = getattr(self, "_subprocess_message_queue", None)
+        if left is not None:
+            left.cancel_join_thread()
+
+
 def load_models(threads: int | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
     """Load the OCR engine where this process's documents will run, so the first scan does not pay for
     it: here, or, under per-document ``limits``, in the child process ``reportgrid.limits`` runs them in.
@@ -71,7 +89,7 @@ def task_runner(
     if limits.isolated:
         warm_up(count, threads)
         return ThreadPoolTaskRunner(max_workers=count * TASKS_PER_WORKER)
-    return ProcessPoolTaskRunner(max_workers=count, initializer=load_models, initargs=(threads, limits))
+    return WorkerPool(max_workers=count, initializer=load_models, initargs=(threads, limits))
 
 
 def worker_lost(error: BaseException | object) -> bool:

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 from prefect.settings import PREFECT_API_URL
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect_runs import part_runs
 
 import flows.batch
 import flows.document
 from flows.batch import process_batch
 from flows.local import process_batch_locally
-from flows.workers import load_models
+from flows.workers import WorkerPool, load_models
 from models.document import RunSummary
 from models.errors import ErrorCode
 from models.inputs import DocumentInput
@@ -234,7 +234,7 @@ def test_a_lost_worker_is_retried_and_the_others_are_not_harmed(tmp_path: Path) 
     inputs = _archive(tmp_path / "in")
     shutil.copy(inputs / "hushan-2020-0.txt", inputs / "boom.txt")
     (tmp_path / "marks").mkdir()
-    runner = ProcessPoolTaskRunner(
+    runner = WorkerPool(
         max_workers=2, initializer=_kill_on, initargs=(("boom.txt",), tmp_path / "marks")
     )
     state = process_batch(discover([inputs]), tmp_path / "out", runner=runner, return_state=True)
@@ -261,7 +261,7 @@ def test_a_document_that_always_kills_its_worker_fails_as_worker_lost(
     folder = tmp_path / "in"
     folder.mkdir()
     shutil.copy(REAL_DATA / "hushan-2020.txt", folder / "poison.txt")
-    runner = ProcessPoolTaskRunner(
+    runner = WorkerPool(
         max_workers=1, initializer=_kill_on, initargs=(("poison.txt",), tmp_path / "none")
     )
     state = process_batch(discover([folder]), tmp_path / "out", runner=runner, return_state=True)

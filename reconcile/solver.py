@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from ortools.sat.python import cp_model
 
@@ -145,16 +146,11 @@ class _TableModel:
     def __init__(self, evidence: TableEvidence) -> None:
         self.evidence = evidence
         self.table = evidence.table
-        self.model = cp_model.CpModel()
         numbers = run_values([r for ev in evidence.rows.values() for r in ev.readings])
         self.decimals = max((p.decimals for p in numbers), default=0)
         self.scale = 10**self.decimals
         held = [abs(p.scaled(self.decimals)) for p in numbers if self.holds(p)]
         self.bound = min(2 * sum(held) + 1000 * self.scale, 2**52)
-        self.values: dict[CellKey, cp_model.IntVar] = {}
-        for spec in self.table.cells:
-            low = -self.bound if spec.column.signed else 0
-            self.values[spec.key] = self.model.new_int_var(low, self.bound, f"v{spec.key}")
         self.costs: list[tuple[int, cp_model.IntVar]] = []
         self.tie_breaks: list[tuple[int, cp_model.IntVar]] = []
         self.reading_vars: dict[int, cp_model.IntVar] = {}
@@ -165,6 +161,28 @@ class _TableModel:
         """Literals of cells that an order-only row may leave unobserved (true: no reading there)."""
         self.unobserved: set[CellKey] = set()
         self.fixed: set[CellKey] = set()
+
+    @cached_property
+    def _made(self) -> tuple[cp_model.CpModel, dict[CellKey, cp_model.IntVar]]:
+        """The model and each cell's value variable, made when first used (a table with no freedom
+        left needs none: a model with 66 variables took 1 ms to make on this machine). The value
+        variables come first: the order of the variables is the search's, and so which of equally
+        good fits it finds (made later, other fits were shown: test_solver_verdicts failed on 6 documents)."""
+        model = cp_model.CpModel()
+        values = {
+            spec.key: model.new_int_var(-self.bound if spec.column.signed else 0, self.bound, f"v{spec.key}")
+            for spec in self.table.cells
+        }
+        return model, values
+
+    @property
+    def model(self) -> cp_model.CpModel:
+        return self._made[0]
+
+    @property
+    def values(self) -> dict[CellKey, cp_model.IntVar]:
+        """Each cell's value, scaled."""
+        return self._made[1]
 
     def holds(self, parsed: ParsedValue) -> bool:
         """A number the model can hold exactly; a longer one is unreadable."""
@@ -405,13 +423,13 @@ def solve_table(evidence: TableEvidence, budget_seconds: float = TABLE_BUDGET) -
     """The table's cells decided by the solver; what was observed alone when it finds no solution."""
     built = _TableModel(evidence)
     seen_rows = {key for key, row in evidence.rows.items() if not row.lost}
+    forced = _forced_values(built, seen_rows)
+    if forced is not None:
+        return _decision(built, seen_rows, _Outcome(forced, _in_place(built)))
     for row in built.table.rows:
         if row.key in seen_rows:
             built.add_row(row.key, evidence.rows[row.key])
     built.add_rules()
-    forced = _forced_values(built, seen_rows)
-    if forced is not None:
-        return _decision(built, seen_rows, _Outcome(forced, _in_place(built)))
     budget = _Budget(budget_seconds)
     try:
         solver, optimum, proven = _best_fit(built, budget)
@@ -488,30 +506,43 @@ def _decision(built: _TableModel, seen_rows: set[str], outcome: _Outcome) -> Tab
 def _forced_values(built: _TableModel, seen_rows: set[str]) -> dict[CellKey, int] | None:
     """The table's scaled values when what was read leaves it no freedom; None when the solver decides.
 
-    No freedom: every row seen, every reading certain and in its own cell (a grid row, or a text row
-    with a number per cell), and the only open cells totals left blank that sums which hold give. Then
-    every optimal fit has these values: the read cells are constants, and where sums that hold give
-    the open totals, the fit costs nothing, so every optimal fit holds every sum (a total a holding sum
-    gives has that value). A table without open cells is decided whatever its sums say; a broken sum
-    around an open total, readings to place or split, a doubtful or unreadable reading, an unseen row:
-    the solver's.
+    No freedom: every row seen, and each either read cell by cell with certain readings (as
+    ``_TableModel.certain`` says: a confident number that fits its cell, a confident blank) or seen
+    empty in a complete text; the only open cells are totals left blank, and sums that hold give
+    them. Then every optimal fit has these values: the read cells are constants, and where holding
+    sums give the open totals the fit costs nothing, so every optimal fit holds every sum (a total a
+    holding sum gives has that value). A table without open cells is decided whatever its sums say.
+    Anything else is the solver's: readings to place or split, a doubtful or unreadable reading, an
+    unseen row or one whose gaps were not seen, a broken sum around an open total.
     """
-    if built.placements or built.runs or built.corrections or built.unobserved or built.vacant:
-        return None
     table = built.table
     if any(row.key not in seen_rows for row in table.rows):
         return None
-    occupant = _in_place(built)
     values: dict[CellKey, int] = {}
-    for key in built.values:
-        reading = occupant.get(key)
-        if key in built.fixed:
-            number = reading is not None and reading.parsed.kind == "number"
-            values[key] = reading.parsed.scaled(built.decimals) if reading is not None and number else 0
-        elif key not in table.derivable or (reading is not None and reading.parsed.kind != "blank"):
+    for row_key, row in built.evidence.rows.items():
+        columns = table.section_of(row_key).columns
+        observed = gaps_observed(row)
+        if row.readings and not (
+            _cell_by_cell(row, len(columns))
+            and (row.positioned or not observed or not any(map(is_run, row.readings)))
+        ):
             return None
-    opened = len(values) < len(built.values)
-    while len(values) < len(built.values):
+        if not row.readings and not observed:
+            return None
+        readings = row.readings or [None] * len(columns)
+        for column, reading in zip(columns, readings, strict=True):
+            key = (row_key, column.key)
+            if reading is None or reading.parsed.kind == "blank":
+                if key not in table.derivable:
+                    if reading is not None and not built.certain(key, reading):
+                        return None
+                    values[key] = 0
+            elif built.certain(key, reading):
+                values[key] = reading.parsed.scaled(built.decimals)
+            else:
+                return None
+    opened = len(values) < len(table.cells)
+    while len(values) < len(table.cells):
         before = len(values)
         for inst in table.rule_instances:
             unknown = {key for key in (*inst.lhs, *inst.rhs) if key not in values}

@@ -8,7 +8,7 @@ reverse is common. Binary content is refused here so each extractor reports it t
 from __future__ import annotations
 
 import codecs
-import unicodedata
+import re
 from pathlib import Path
 
 from extractors.base import ExtractionError
@@ -101,12 +101,15 @@ def _try(data: bytes, encoding: str) -> str | None:
         return None
 
 
+_GARBAGE = re.compile(
+    "[\ufffd\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
+)
+"""The replacement character and Unicode's control (Cc but the whitespace \\t\\n\\v\\f\\r), surrogate (Cs)
+and private-use (Co) characters: one pattern instead of a category lookup per character (30 HTML
+pages: 0.15 s of 2.5 s profiled)."""
+
+
 def _garbage_share(text: str) -> float:
     if not text:
         return 0.0
-    bad = sum(
-        1
-        for ch in text
-        if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Cs", "Co") and ch not in "\t\n\r\f\v")
-    )
-    return bad / len(text)
+    return len(_GARBAGE.findall(text)) / len(text)

@@ -123,10 +123,11 @@ class TableTemplate(BaseModel):
         return [row for section in self.sections for row in section.rows]
 
     def section_of(self, row_key: str) -> Section:
-        for section in self.sections:
-            if any(row.key == row_key for row in section.rows):
-                return section
-        raise KeyError(row_key)
+        return self._row_sections[row_key]
+
+    @cached_property
+    def _row_sections(self) -> dict[str, Section]:
+        return {row.key: section for section in self.sections for row in section.rows}
 
     @cached_property
     def cells(self) -> list[CellSpec]:

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from models.lexicon import ENUMERATOR
+from models.lexicon import CACHED_TEXTS, ENUMERATOR
 
 _DROP = re.compile(r"[\s()（）\[\]【】、,，.。．:：;；“”\"'‘’「」《》<>/／|｜·•\-—_~～]+")
 _CN_DIGITS = "一二三四五六七八九十"
@@ -30,7 +30,7 @@ def _canonical_enumerator(text: str) -> str:
     return digits
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=CACHED_TEXTS)
 def parse_label(text: str) -> Label:
     plain = unicodedata.normalize("NFKC", text).strip()
     match = ENUMERATOR.match(plain)
@@ -45,6 +45,7 @@ def core(text: str) -> str:
     return parse_label(text).core
 
 
+@lru_cache(maxsize=CACHED_TEXTS)
 def label_score(observed: str, official: str) -> float:
     """0–100: how well an observed label matches an official one.
 
@@ -66,12 +67,14 @@ def label_score(observed: str, official: str) -> float:
     return score
 
 
+@lru_cache(maxsize=CACHED_TEXTS)
 def is_continuation(observed: str, official: str) -> bool:
     """True when ``observed`` is the wrapped tail of ``official`` (its second line)."""
     seen, want = parse_label(observed), parse_label(official)
     return len(seen.core) >= 2 and not seen.enumerator and want.core.endswith(seen.core)
 
 
+@lru_cache(maxsize=CACHED_TEXTS)
 def contains_phrase(observed: str, phrase: str, slack: int = 10) -> bool:
     """A short label holding ``phrase`` (a table title), not a paragraph that merely mentions it."""
     seen, want = core(observed), core(phrase)

@@ -6,9 +6,11 @@ publisher row, a wrapped label or a continuation page does not shift anything.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz import fuzz, process
 
-from models.lexicon import is_value_like
+from models.lexicon import CACHED_TEXTS, is_value_like
 from models.observation import Token
 from models.template import Row, TableTemplate
 from reconcile.evidence import Reading, RowEvidence, TableEvidence
@@ -22,8 +24,10 @@ GROUP_MATCH = 85.0
 class _Fitter:
     def __init__(self, table: TableTemplate, other_anchors: list[str]) -> None:
         self.table = table
-        self.other_anchors = other_anchors
         self.rows = table.rows
+        self.positions = {row.key: position for position, row in enumerate(self.rows)}
+        self.anchors = tuple(table.anchors)
+        self.other_anchors = tuple(other_anchors)
         self.evidence = TableEvidence(table)
         self.current: Row | None = None
         self.pending = ""
@@ -37,13 +41,17 @@ class _Fitter:
         continuation (续表), read as usual."""
 
     def is_own_anchor(self, text: str) -> bool:
-        return any(contains_phrase(text, anchor) for anchor in self.table.anchors)
+        return _holds_phrase(text, self.anchors)
 
     def is_other_anchor(self, text: str) -> bool:
-        return any(contains_phrase(text, anchor) for anchor in self.other_anchors)
+        return _holds_phrase(text, self.other_anchors)
+
+    def position(self, row: Row | None) -> int:
+        """The row's place in the template (-1: no row)."""
+        return self.positions[row.key] if row is not None else -1
 
     def best_row(self, text: str) -> tuple[Row | None, float]:
-        index = self.rows.index(self.current) if self.current in self.rows else -1
+        index = self.position(self.current)
         best, best_score = None, 0.0
         for position, row in enumerate(self.rows):
             if not row.path:
@@ -172,6 +180,11 @@ class _Fitter:
             evidence.damaged = True
 
 
+@lru_cache(maxsize=CACHED_TEXTS)
+def _holds_phrase(text: str, phrases: tuple[str, ...]) -> bool:
+    return any(contains_phrase(text, phrase) for phrase in phrases)
+
+
 MARK_LENGTH = 4
 """Shorter labels (其他, 总计, 规章) are too common, or too easily a broken header's fragment, to say
 which table a line belongs to."""
@@ -239,7 +252,7 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
                 continue
             where = _grid_row(line.cells)
             if fitter.current is not None:
-                placed[where] = fitter.rows.index(fitter.current)
+                placed[where] = fitter.position(fitter.current)
             elif fitter.unlabelled is None and (recognised < 0 or _has_values(line.cells[recognised + 1 :])):
                 # No row recognised: its label unread, or read as a column header ("总计" without its
                 # "（七）") while the row holds values.

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from ortools.sat.python import cp_model
 
@@ -145,16 +146,11 @@ class _TableModel:
     def __init__(self, evidence: TableEvidence) -> None:
         self.evidence = evidence
         self.table = evidence.table
-        self.model = cp_model.CpModel()
         numbers = run_values([r for ev in evidence.rows.values() for r in ev.readings])
         self.decimals = max((p.decimals for p in numbers), default=0)
         self.scale = 10**self.decimals
         held = [abs(p.scaled(self.decimals)) for p in numbers if self.holds(p)]
         self.bound = min(2 * sum(held) + 1000 * self.scale, 2**52)
-        self.values: dict[CellKey, cp_model.IntVar] = {}
-        for spec in self.table.cells:
-            low = -self.bound if spec.column.signed else 0
-            self.values[spec.key] = self.model.new_int_var(low, self.bound, f"v{spec.key}")
         self.costs: list[tuple[int, cp_model.IntVar]] = []
         self.tie_breaks: list[tuple[int, cp_model.IntVar]] = []
         self.reading_vars: dict[int, cp_model.IntVar] = {}
@@ -165,6 +161,28 @@ class _TableModel:
         """Literals of cells that an order-only row may leave unobserved (true: no reading there)."""
         self.unobserved: set[CellKey] = set()
         self.fixed: set[CellKey] = set()
+
+    @cached_property
+    def _made(self) -> tuple[cp_model.CpModel, dict[CellKey, cp_model.IntVar]]:
+        """The model and each cell's value variable, made when first used (a table with no freedom
+        left needs none: a model with 66 variables took 1 ms to make on this machine). The value
+        variables come first: the order of the variables is the search's, and so which of equally
+        good fits it finds (made later, other fits were shown: test_solver_verdicts failed on 6 documents)."""
+        model = cp_model.CpModel()
+        values = {
+            spec.key: model.new_int_var(-self.bound if spec.column.signed else 0, self.bound, f"v{spec.key}")
+            for spec in self.table.cells
+        }
+        return model, values
+
+    @property
+    def model(self) -> cp_model.CpModel:
+        return self._made[0]
+
+    @property
+    def values(self) -> dict[CellKey, cp_model.IntVar]:
+        """Each cell's value, scaled."""
+        return self._made[1]
 
     def holds(self, parsed: ParsedValue) -> bool:
         """A number the model can hold exactly; a longer one is unreadable."""
@@ -405,6 +423,9 @@ def solve_table(evidence: TableEvidence, budget_seconds: float = TABLE_BUDGET) -
     """The table's cells decided by the solver; what was observed alone when it finds no solution."""
     built = _TableModel(evidence)
     seen_rows = {key for key, row in evidence.rows.items() if not row.lost}
+    forced = _forced_values(built, seen_rows)
+    if forced is not None:
+        return _decision(built, seen_rows, _Outcome(forced, _in_place(built)))
     for row in built.table.rows:
         if row.key in seen_rows:
             built.add_row(row.key, evidence.rows[row.key])
@@ -417,7 +438,6 @@ def solve_table(evidence: TableEvidence, budget_seconds: float = TABLE_BUDGET) -
     best = {cell: solver.value(var) for cell, var in built.values.items()}
     vacant = {cell for cell, literal in built.vacant.items() if solver.boolean_value(literal)}
     missing = built.unobserved | vacant
-    occupant = _occupants(built, solver)
     corrected = {key for key, lit in built.corrections.items() if solver.boolean_value(lit)}
     dropped = {
         row_key: [
@@ -435,29 +455,117 @@ def solve_table(evidence: TableEvidence, budget_seconds: float = TABLE_BUDGET) -
     alternatives, unsure = _alternatives(built, optimum, best, checkable, budget)
     if not proven:
         unsure = set(checkable)
+    outcome = _Outcome(best, _occupants(built, solver), missing, corrected, dropped, alternatives, unsure)
+    return _decision(built, seen_rows, outcome)
+
+
+@dataclass
+class _Outcome:
+    """What the solve chose and proved: scaled values, each cell's reading, and the doubts."""
+
+    best: dict[CellKey, int]
+    occupant: dict[CellKey, Reading]
+    missing: set[CellKey] = field(default_factory=set)
+    corrected: set[int] = field(default_factory=set)
+    """``id`` of each reading the fit rewrote."""
+    dropped: dict[str, list[Reading]] = field(default_factory=dict)
+    alternatives: dict[CellKey, set[int | None]] = field(default_factory=dict)
+    unsure: set[CellKey] = field(default_factory=set)
+
+
+def _decision(built: _TableModel, seen_rows: set[str], outcome: _Outcome) -> TableDecision:
+    """Every cell's decision from the solve's outcome."""
+    evidence = built.evidence
     incomplete = None
-    if unsure:
+    if outcome.unsure:
         incomplete = f"table {evidence.table.id}: the solve's budget ran out before every cell was proven"
+    best = outcome.best
     cells: dict[CellKey, CellDecision] = {}
     for spec in built.table.cells:
         key = spec.key
-        if key[0] not in seen_rows or key in missing:
+        if key[0] not in seen_rows or key in outcome.missing:
             cells[key] = CellDecision(None, None, "missing")
             continue
-        reading = occupant.get(key)
+        reading = outcome.occupant.get(key)
         unheld = reading is not None and reading.parsed.kind != "blank" and not built.holds(reading.parsed)
         if reading is not None and reading.parsed.kind == "number":
             unheld = unheld or not _fits(reading, spec.column)
-        was_corrected = reading is not None and id(reading) in corrected
+        was_corrected = reading is not None and id(reading) in outcome.corrected
         origin = _origin(reading, key in built.table.derivable, was_corrected or unheld)
-        others = alternatives.get(key, set()) - {best[key]}
+        others = outcome.alternatives.get(key, set()) - {best[key]}
         alts = sorted((built.unscale(a) if a is not None else None for a in others), key=_none_last)
         if reading is not None and reading.parsed.kind == "number" and origin != "corrected":
             value: Decimal | None = reading.parsed.value
         else:
             value = None if unheld and alts else built.unscale(best[key])
-        cells[key] = CellDecision(value, reading, origin, alts, key in unsure, unheld)
-    return TableDecision(built.table, cells, dropped, incomplete, frozenset([*built.placements, *built.runs]))
+        cells[key] = CellDecision(value, reading, origin, alts, key in outcome.unsure, unheld)
+    arranged = frozenset([*built.placements, *built.runs])
+    return TableDecision(built.table, cells, outcome.dropped, incomplete, arranged)
+
+
+def _forced_values(built: _TableModel, seen_rows: set[str]) -> dict[CellKey, int] | None:
+    """The table's scaled values when what was read leaves it no freedom; None when the solver decides.
+
+    No freedom: every row seen, and each either read cell by cell with certain readings (as
+    ``_TableModel.certain`` says: a confident number that fits its cell, a confident blank) or seen
+    empty in a complete text; the only open cells are totals left blank, and sums that hold give
+    them. Then every optimal fit has these values: the read cells are constants, and where holding
+    sums give the open totals the fit costs nothing, so every optimal fit holds every sum (a total a
+    holding sum gives has that value). A table without open cells is decided whatever its sums say.
+    Anything else is the solver's: readings to place or split, a doubtful or unreadable reading, an
+    unseen row or one whose gaps were not seen, a broken sum around an open total.
+    """
+    table = built.table
+    if any(row.key not in seen_rows for row in table.rows):
+        return None
+    values: dict[CellKey, int] = {}
+    for row_key, row in built.evidence.rows.items():
+        columns = table.section_of(row_key).columns
+        observed = gaps_observed(row)
+        if row.readings and not (
+            _cell_by_cell(row, len(columns))
+            and (row.positioned or not observed or not any(map(is_run, row.readings)))
+        ):
+            return None
+        if not row.readings and not observed:
+            return None
+        readings = row.readings or [None] * len(columns)
+        for column, reading in zip(columns, readings, strict=True):
+            key = (row_key, column.key)
+            if reading is None or reading.parsed.kind == "blank":
+                if key not in table.derivable:
+                    if reading is not None and not built.certain(key, reading):
+                        return None
+                    values[key] = 0
+            elif built.certain(key, reading):
+                values[key] = reading.parsed.scaled(built.decimals)
+            else:
+                return None
+    opened = len(values) < len(table.cells)
+    while len(values) < len(table.cells):
+        before = len(values)
+        for inst in table.rule_instances:
+            unknown = {key for key in (*inst.lhs, *inst.rhs) if key not in values}
+            if len(unknown) != 1:
+                continue
+            (key,) = unknown
+            weight = inst.lhs.count(key) - inst.rhs.count(key)
+            rest = sum(values.get(c, 0) for c in inst.rhs) - sum(values.get(c, 0) for c in inst.lhs)
+            if not weight or rest % weight:
+                return None
+            low = -built.bound if table.cell_map[key].column.signed else 0
+            if not low <= rest // weight <= built.bound:
+                return None
+            values[key] = rest // weight
+        if len(values) == before:
+            return None
+    if opened and any(_sum(values, inst.lhs) != _sum(values, inst.rhs) for inst in table.rule_instances):
+        return None
+    return values
+
+
+def _sum(values: dict[CellKey, int], keys: tuple[CellKey, ...]) -> int:
+    return sum(values[key] for key in keys)
 
 
 def _none_last(value: Decimal | None) -> tuple[bool, Decimal]:
@@ -483,7 +591,7 @@ def observed_decision(evidence: TableEvidence, why: str) -> TableDecision:
         cells[spec.key] = CellDecision(None, None, "missing")
     for row_key, row in evidence.rows.items():
         columns = table.section_of(row_key).columns
-        if row.lost or not (row.positioned or len(row.readings) == len(columns)):
+        if row.lost or not _cell_by_cell(row, len(columns)):
             continue
         for column, reading in zip(columns, row.readings, strict=True):
             parsed = reading.parsed
@@ -500,17 +608,29 @@ def observed_decision(evidence: TableEvidence, why: str) -> TableDecision:
     return TableDecision(table, cells, {}, why)
 
 
-def _occupants(built: _TableModel, solver: cp_model.CpSolver) -> dict[CellKey, Reading]:
-    """Which reading each cell holds in the chosen solution."""
+def _in_place(built: _TableModel) -> dict[CellKey, Reading]:
+    """The readings of rows read cell by cell (a grid row, or a text row with a number per cell)."""
     out: dict[CellKey, Reading] = {}
     for row_key, evidence in built.evidence.rows.items():
-        if evidence.lost:
-            continue
         columns = built.table.section_of(row_key).columns
-        if evidence.positioned or len(evidence.readings) == len(columns):
+        if not evidence.lost and _cell_by_cell(evidence, len(columns)):
             for column, reading in zip(columns, evidence.readings, strict=True):
                 out[row_key, column.key] = reading
-        elif row_key in built.placements:
+    return out
+
+
+def _cell_by_cell(evidence: RowEvidence, width: int) -> bool:
+    return evidence.positioned or len(evidence.readings) == width
+
+
+def _occupants(built: _TableModel, solver: cp_model.CpSolver) -> dict[CellKey, Reading]:
+    """Which reading each cell holds in the chosen solution."""
+    out = _in_place(built)
+    for row_key, evidence in built.evidence.rows.items():
+        columns = built.table.section_of(row_key).columns
+        if evidence.lost or _cell_by_cell(evidence, len(columns)):
+            continue
+        if row_key in built.placements:
             for (i, j), literal in built.placements[row_key].at.items():
                 if solver.boolean_value(literal):
                     out[row_key, columns[j].key] = evidence.readings[i]

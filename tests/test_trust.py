@@ -236,9 +236,26 @@ def test_a_long_digit_run_is_an_unreadable_reading_not_a_crash(tmp_path: Path, d
     assert cell.needs_review and cell.review_reason == "unreadable" and cell.raw == "9" * digits
 
 
+def test_a_table_read_cell_by_cell_with_certain_readings_needs_no_solve() -> None:
+    """Nothing left to decide: every reading in its cell and certain, the sums holding. Decided with no
+    budget at all, as read, and certain (the solver would have had no other solution)."""
+    texts = ["1", "2", "0", "0", "3", *["0"] * 10]
+    four = _four(texts)
+    decision = solve_table(four, budget_seconds=0.0)
+    assert decision.incomplete is None
+    document = _document_of(four, decision)
+    cells = _cells(document, "四")
+    columns = four.table.section_of("cases").columns
+    assert [str(cells["cases", column.key].value) for column in columns] == texts
+    assert not any(cell.needs_review for cell in cells.values())
+    assert document.checks and all(check.passed for check in document.checks)
+
+
 def test_a_solve_past_its_budget_falls_back_to_what_was_observed() -> None:
-    """No time at all: the grid row's readings stay where they were seen, the rest is flagged."""
+    """No time at all: the grid row's readings stay where they were seen, the rest is flagged. (One
+    doubtful reading gives 四 something to decide: a table with nothing to decide needs no solve.)"""
     four = _four(["1", "2", "0", "0", "3", *["0"] * 10])
+    four.rows["cases"].readings[-1] = Reading.of(Token(text="0", confidence=0.5))
     three = TableEvidence(TEMPLATES["2021"].table("三"))
     three.rows["new_received"] = RowEvidence(readings=[Reading.of(Token(text="5"))])
     for evidence, placed in ((four, True), (three, False)):

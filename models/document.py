@@ -22,14 +22,22 @@ Origin = Literal["read", "blank", "derived", "corrected", "missing", "reviewed"]
 Number = Annotated[Decimal, WithJsonSchema({"type": "number"})]
 """A value exactly as printed (every digit kept), written as a JSON number by ``to_json``."""
 ReviewReason = Literal[
-    "unobserved", "unreadable", "structure", "broken_sum", "ambiguous", "unproven", "unconfirmed_ocr"
+    "unobserved",
+    "unreadable",
+    "structure",
+    "broken_sum",
+    "ambiguous",
+    "unproven",
+    "unconfirmed_ocr",
+    "witness_disagrees",
 ]
 """Why a cell needs review, the first that applies in this order (see ``reconcile/verdict.py``):
 ``unobserved`` no source showed the cell; ``unreadable`` what was seen is no well-formed number;
 ``structure`` its row was damaged or placed by its neighbours, or showed more values than cells;
 ``broken_sum`` it is in a sum that does not hold; ``ambiguous`` another reading fits as well and gives
 it another value; ``unproven`` the solver ran out of time before proving it; ``unconfirmed_ocr`` an OCR
-reading no independent witness (a holding sum) confirms."""
+reading no independent witness (a holding sum, a second reading that agrees) confirms;
+``witness_disagrees`` a second reading of a recognised cell no sum confirms reads otherwise."""
 
 
 class SourceInfo(BaseModel):

@@ -9,9 +9,27 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 BBox = tuple[float, float, float, float]
+GLYPH_SIZE = 16
+GLYPH_LEVELS = 15  # one hex digit per pixel
+
+
+def glyph_code(shape: np.ndarray) -> str:
+    """A glyph's shape (GLYPH_SIZE x GLYPH_SIZE, ink 1.0, paper 0.0) as ``Token.glyphs`` holds it."""
+    levels = np.clip(np.rint(shape * GLYPH_LEVELS), 0, GLYPH_LEVELS).astype(int)
+    return "".join(f"{level:x}" for level in levels.ravel())
+
+
+def glyph_shape(code: str) -> np.ndarray:
+    """The shape a ``glyph_code`` holds, as GLYPH_SIZE x GLYPH_SIZE floats in 0..1."""
+    levels = np.frombuffer(code.encode("ascii"), dtype=np.uint8).astype(np.int16) - ord("0")
+    levels[levels > 9] -= ord("a") - ord("0") - 10
+    return levels.reshape(GLYPH_SIZE, GLYPH_SIZE).astype(np.float32) / GLYPH_LEVELS
+
+
 SourceKind = Literal["text", "html", "pdf", "scan"]
 ReadMethod = Literal["text_layer", "ocr", "html", "text"]
 
@@ -42,6 +60,14 @@ class Token(BaseModel):
     recognised: bool = False
     """True when the text was recognised from pixels (OCR): even a confident reading may be wrong, so
     reconciliation trusts it only where a sum confirms it."""
+    glyphs: list[str] = Field(default_factory=list)
+    """A recognised number cell's glyphs, left to right (``extractors/scan/glyphs.py``): a
+    ``glyph_code`` each, or a mark (``.`` ``-`` ``?``). Matched against the glyphs of cells the sums
+    confirmed (``reconcile/witness.py``),
+    matched against the glyphs of cells the sums confirmed, they read the cell a second time."""
+    second_reading: str | None = None
+    """A cell's reading by a second, independent method, when the extractor made one: for a cell whose
+    ink's shape decided it empty, "/" or "-", what the recogniser reads in it ("" when nothing)."""
     joined: bool = False
     """True when the text may be several cells' values run together with no separator (a page whose
     text flattened each table row into one string): reconciliation splits it into a row's cells."""

@@ -2,7 +2,8 @@
 
 ``reconcile_document`` is the whole step: lines from tokens, each template table fitted in every
 version of the report kind (the best-explained version wins, per table), a CP-SAT solve per table,
-then checks and the document's status.
+then checks and the document's status. The readings the sums confirm in any table show what the
+document's digits look like: the second witness of the readings no sum confirms (``reconcile/witness.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from reconcile.lines import Line, to_lines
 from reconcile.report_meta import find_report_info
 from reconcile.segment import fit_table
 from reconcile.solver import TableDecision, observed_decision, solve_table
+from reconcile.verdict import confirmed_readings
+from reconcile.witness import library
 
 
 def _fit_kind(templates: list[Template], lines: list[Line], year: int | None) -> list[TableEvidence]:
@@ -90,6 +93,7 @@ def reconcile_document(observations: Observations, source: SourceInfo) -> Docume
     versions = [ev.table.version for ev in found]
     template = next(t for t in _kinds()[kind] if t.version == max(set(versions), key=versions.count))
     tables, checks = [], []
+    solved = []
     for evidence in evidences:
         if not evidence.found:
             message = f"table {evidence.table.title} not found in the source"
@@ -99,8 +103,10 @@ def reconcile_document(observations: Observations, source: SourceInfo) -> Docume
             message = f"table {evidence.table.title} appears more than once; only the first copy is read"
             checks.append(structure_problem(evidence.table.id, "table_repeated", message))
         decision = _solve(evidence)
-        rules = rule_checks(decision)
-        table, table_checks = build_table(evidence, decision, rules)
+        solved.append((evidence, decision, rule_checks(decision)))
+    glyphs = library(token for solve in solved for token in confirmed_readings(*solve))
+    for evidence, decision, rules in solved:
+        table, table_checks = build_table(evidence, decision, rules, glyphs)
         tables.append(table)
         checks.extend(rules + table_checks)
     return Document(

@@ -11,6 +11,7 @@ from models.template import CellKey, RuleInstance, TableTemplate
 from reconcile.evidence import TableEvidence
 from reconcile.solver import CellDecision, TableDecision
 from reconcile.verdict import table_verdicts
+from reconcile.witness import GlyphLibrary
 
 
 def _sum(values: list[Decimal | None]) -> Decimal | None:
@@ -75,10 +76,10 @@ def _cell_paths(decision: TableDecision, key: tuple[str, str]) -> list[str]:
 
 
 def build_table(
-    evidence: TableEvidence, decision: TableDecision, rules: list[Check]
+    evidence: TableEvidence, decision: TableDecision, rules: list[Check], glyphs: GlyphLibrary | None = None
 ) -> tuple[Table, list[Check]]:
     """The output table, and the checks that explain its flagged cells (verdicts: ``reconcile.verdict``)."""
-    verdicts = table_verdicts(evidence, decision, rules)
+    verdicts = table_verdicts(evidence, decision, rules, glyphs)
     checks: list[Check] = []
     cells = []
     for spec in decision.table.cells:

@@ -29,9 +29,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.document import Check, ReviewReason
+from models.observation import Token
 from models.template import CellKey
 from reconcile.evidence import TableEvidence
 from reconcile.solver import CERTAIN, CellDecision, TableDecision
+from reconcile.witness import GlyphLibrary, second_opinion
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,9 @@ def _from_text(cell: CellDecision) -> bool:
     return cell.reading is None or not cell.reading.token.recognised
 
 
-def confirmed(decision: TableDecision, held: list[Check], placed: set[str]) -> set[CellKey]:
+def confirmed(
+    decision: TableDecision, held: list[Check], placed: set[str], seconded: frozenset[CellKey] = frozenset()
+) -> set[CellKey]:
     """Cells a holding sum vouches for.
 
     A sum whose cells are all observed readings, at most one of them doubtful, cross-checks them all:
@@ -65,12 +69,13 @@ def confirmed(decision: TableDecision, held: list[Check], placed: set[str]) -> s
     corrected, a derived total) vouches for that cell when every other cell is trusted: certain and
     from text, or itself confirmed. Anything less vouches for nothing, and a sum over an unobserved
     cell for nothing at all. Repeated until nothing changes, since a confirmed cell can confirm others.
-    Cells of a row placed by its neighbours (``placed``) are never trusted by themselves.
+    Cells of a row placed by its neighbours (``placed``) are never trusted by themselves; a reading
+    a second, independent one agrees with (``seconded``) is trusted as text is.
     """
     cells = decision.cells
     observed = {key for key, cell in cells.items() if _observed(cell)}
     sure = {key for key in observed if not _doubtful(cells[key])}
-    from_text = {key for key in sure if key[0] not in placed and _from_text(cells[key])}
+    from_text = {key for key in sure if key[0] not in placed and _from_text(cells[key])} | seconded
     result: set[CellKey] = set()
     while True:
         before = len(result)
@@ -100,6 +105,7 @@ class _Facts:
     dropped_rows: set[str]
     arranged: frozenset[str]
     unreadable_rows: set[str]
+    glyphs: GlyphLibrary
 
 
 def _reason(key: CellKey, cell: CellDecision, facts: _Facts) -> ReviewReason | None:
@@ -118,9 +124,13 @@ def _reason(key: CellKey, cell: CellDecision, facts: _Facts) -> ReviewReason | N
         return "unproven"
     token = cell.reading.token if cell.reading is not None else None
     needs_witness = key[0] in facts.placed or (token is not None and token.recognised)
-    if needs_witness and key not in facts.witnessed:
-        return "structure" if row.inferred else "unconfirmed_ocr"
-    return None
+    if not needs_witness or key in facts.witnessed:
+        return None
+    if row.inferred:
+        return "structure"
+    if token is not None and _observed(cell) and second_opinion(token, facts.glyphs) == "disagrees":
+        return "witness_disagrees"
+    return "unconfirmed_ocr"
 
 
 def _confidence(cell: CellDecision) -> float:
@@ -134,21 +144,60 @@ def _confidence(cell: CellDecision) -> float:
     return round(confidence, 3)
 
 
+def _placed(evidence: TableEvidence) -> set[str]:
+    return {key for key, row in evidence.rows.items() if row.inferred}
+
+
+def _seconded(evidence: TableEvidence, decision: TableDecision, glyphs: GlyphLibrary) -> frozenset[CellKey]:
+    """Confident recognised readings, as read, that a second independent reading agrees with."""
+    placed = _placed(evidence)
+    return frozenset(
+        key
+        for key, cell in decision.cells.items()
+        if _observed(cell)
+        and not _doubtful(cell)
+        and key[0] not in placed
+        and cell.reading is not None
+        and cell.reading.token.recognised
+        and second_opinion(cell.reading.token, glyphs) == "agrees"
+    )
+
+
+def confirmed_readings(evidence: TableEvidence, decision: TableDecision, rules: list[Check]) -> list[Token]:
+    """The recognised readings the sums confirmed as read (with blanks the recogniser saw empty too,
+    but no glyph match): what the document's digits look like (``reconcile/witness.py``)."""
+    seconded = _seconded(evidence, decision, GlyphLibrary())
+    witnessed = confirmed(decision, [c for c in rules if c.passed], _placed(evidence), seconded)
+    return [
+        cell.reading.token
+        for key, cell in decision.cells.items()
+        if key in witnessed
+        and cell.origin == "read"
+        and cell.reading is not None
+        and cell.reading.token.recognised
+        and cell.reading.parsed.value == cell.value
+    ]
+
+
 def table_verdicts(
-    evidence: TableEvidence, decision: TableDecision, rules: list[Check]
+    evidence: TableEvidence, decision: TableDecision, rules: list[Check], glyphs: GlyphLibrary | None = None
 ) -> dict[CellKey, Verdict]:
-    """Every cell's verdict, from the solve's facts, the evidence and the rule checks."""
+    """Every cell's verdict, from the solve's facts, the evidence, the rule checks and the glyphs of the
+    document's confirmed readings (``confirmed_readings``)."""
     failed = [c for c in rules if not c.passed and c.expected is not None and c.actual is not None]
-    placed = {key for key, row in evidence.rows.items() if row.inferred}
+    placed = _placed(evidence)
+    glyphs = glyphs or GlyphLibrary()
+    seconded = _seconded(evidence, decision, glyphs)
     facts = _Facts(
         evidence=evidence,
         in_failed_rule={(row, col) for check in failed for row, col in check.cells},
-        witnessed=confirmed(decision, [c for c in rules if c.passed], placed),
+        witnessed=confirmed(decision, [c for c in rules if c.passed], placed, seconded) | seconded,
         placed=placed,
         dropped_rows=set(decision.dropped),
         arranged=decision.arranged,
         unreadable_rows={key[0] for key, cell in decision.cells.items() if cell.unreadable}
         & decision.arranged,
+        glyphs=glyphs,
     )
     verdicts = {}
     for key, cell in decision.cells.items():

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from extractors.scan import cleanup, deskew, grid, marks, orientation, outline, reading
+from extractors.scan import cleanup, deskew, glyphs, grid, marks, orientation, outline, reading
 from extractors.scan.ocr import Box, OcrEngine
 from extractors.scan.ocr.squeeze import recognise_narrowed
-from models.lexicon import is_heading
+from models.lexicon import has_words, is_heading
 from models.observation import GridPosition, Token
 
 MARK_CONFIDENCE = 0.95
@@ -93,15 +93,19 @@ class _Crop:
     image: np.ndarray
 
 
-def _cell_crops(page: UprightPage, table: grid.Table, first: int) -> tuple[list[Token], list[_Crop]]:
-    """A token per cell (blanks and markers decided here) and the line crops the rest need read."""
+def _cell_crops(
+    page: UprightPage, table: grid.Table, first: int
+) -> tuple[list[Token], list[_Crop], list[_Crop]]:
+    """A token per cell (blanks and markers decided here, each number-like cell's glyphs), the line
+    crops the rest need read, and the crops of the cells decided by their ink's shape (empty, "/" or
+    "-") that the recogniser reads too, as their second reading."""
     margin = max(3, page.unit // 3)
     pad = max(3, page.unit // 4)
     interiors = [
         (c.bbox[0] + margin, c.bbox[1] + margin, c.bbox[2] - margin, c.bbox[3] - margin) for c in table.cells
     ]
     height = marks.char_height(page.ink, [box for box in interiors if box[2] > box[0] and box[3] > box[1]])
-    tokens, crops = [], []
+    tokens, crops, blanks = [], [], []
     for cell, (x0, y0, x1, y1) in zip(table.cells, interiors, strict=True):
         position = GridPosition(
             table=first, row=cell.row, col=cell.col, rowspan=cell.rowspan, colspan=cell.colspan
@@ -111,23 +115,53 @@ def _cell_crops(page: UprightPage, table: grid.Table, first: int) -> tuple[list[
         if x1 <= x0 or y1 <= y0:
             continue
         ink = marks.classify(page.ink[y0:y1, x0:x1], height, page.grey[y0:y1, x0:x1])
+        print_ink = page.ink[y0:y1, x0:x1]
+        if ink.rule_ink is not None:
+            print_ink = cv2.subtract(print_ink, ink.rule_ink)
         if ink.kind == "empty":
             tokens[-1] = token.model_copy(update={"confidence": ink.confidence})
+            blanks.append(
+                _Crop(
+                    len(tokens) - 1, cv2.cvtColor(_cleaned(page, ink, (x0, y0, x1, y1)), cv2.COLOR_GRAY2BGR)
+                )
+            )
         elif ink.kind in _MARK_TEXT:
+            if ink.kind != "zero":
+                blanks.append(
+                    _Crop(
+                        len(tokens) - 1,
+                        cv2.cvtColor(_cleaned(page, ink, (x0, y0, x1, y1)), cv2.COLOR_GRAY2BGR),
+                    )
+                )
             tokens[-1] = token.model_copy(
-                update={"text": _MARK_TEXT[ink.kind], "confidence": MARK_CONFIDENCE}
+                update={
+                    "text": _MARK_TEXT[ink.kind],
+                    "confidence": MARK_CONFIDENCE,
+                    "glyphs": glyphs.glyph_codes(print_ink, height) if ink.kind == "zero" else [],
+                }
             )
         elif ink.kind == "text":
             left, right = x0 + ink.x_range[0] - pad, x0 + ink.x_range[1] + pad
             interior = page.grey[y0:y1, x0:x1].copy()
             if ink.rule_ink is not None:
                 interior[ink.rule_ink > 0] = 255
+            if len(ink.lines) == 1:
+                tokens[-1] = token.model_copy(update={"glyphs": glyphs.glyph_codes(print_ink, height)})
             for top, bottom in ink.lines:
                 crop = _padded(
                     page.grey, interior, (x0, y0, x1, y1), (left, y0 + top - pad, right, y0 + bottom + pad)
                 )
                 crops.append(_Crop(len(tokens) - 1, cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)))
-    return tokens, crops
+    return tokens, crops, blanks
+
+
+def _cleaned(page: UprightPage, ink: marks.CellInk, box: tuple[int, int, int, int]) -> np.ndarray:
+    """A cell's interior with its rules' ink made paper."""
+    x0, y0, x1, y1 = box
+    interior = page.grey[y0:y1, x0:x1].copy()
+    if ink.rule_ink is not None:
+        interior[ink.rule_ink > 0] = 255
+    return interior
 
 
 def _padded(
@@ -261,11 +295,16 @@ def observe_page(image: np.ndarray, page_number: int, first_table: int, engine: 
     tables = grid.find_tables(page.ink, page.unit)
     cell_tokens: list[tuple[float, list[Token]]] = []
     crops: list[tuple[int, int, _Crop]] = []
+    blanks: list[tuple[int, _Crop]] = []
     for number, table in enumerate(tables):
-        tokens, table_crops = _cell_crops(page, table, first_table + number)
+        tokens, table_crops, blank_crops = _cell_crops(page, table, first_table + number)
         crops.extend((number, crop.cell, crop) for crop in table_crops)
+        blanks.extend((number, crop) for crop in blank_crops)
         cell_tokens.append((table.bbox[1], tokens))
     readings = recognise_narrowed(engine, [crop.image for _, _, crop in crops])
+    for (number, crop), (text, _) in zip(blanks, engine.recognise([c.image for _, c in blanks]), strict=True):
+        tokens = cell_tokens[number][1]
+        tokens[crop.cell] = tokens[crop.cell].model_copy(update={"second_reading": text.strip()})
     texts: dict[tuple[int, int], list[tuple[str, float]]] = {}
     for (number, cell, _), found in zip(crops, readings, strict=True):
         texts.setdefault((number, cell), []).append(found)
@@ -277,7 +316,10 @@ def observe_page(image: np.ndarray, page_number: int, first_table: int, engine: 
             text = "".join(t for t, _ in lines)
             confidence = min(c for _, c in lines)
             text, confidence = reading.accept(text, confidence)
-            tokens[cell] = token.model_copy(update={"text": text, "confidence": round(confidence, 4)})
+            update: dict[str, object] = {"text": text, "confidence": round(confidence, 4)}
+            if has_words(text):
+                update["glyphs"] = []
+            tokens[cell] = token.model_copy(update=update)
     outside = _outside_text(page, tables, engine, title_page=page_number == 1)
     ordered: list[tuple[float, int, list[Token]]] = [(top, 1, tokens) for top, tokens in cell_tokens]
     ordered.extend((top, 0, [token]) for top, token in outside)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from extractors.scan.grid import components
 from extractors.scan.ocr import OcrEngine
 
 REDUCTION = 2
@@ -42,12 +43,11 @@ def _bands(small: np.ndarray, unit: float) -> list[Box]:
     """Boxes of text-line-like bands on reduced ink (``unit`` in its pixels): wide and text-high."""
     text = _without_rules(small, unit)
     smeared = cv2.dilate(text, cv2.getStructuringElement(cv2.MORPH_RECT, (max(2, round(unit / 2)), 1)))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(smeared, connectivity=8)
-    boxes = []
-    for x, y, w, h, _area in stats[1:count]:
-        if unit * 0.6 <= h <= unit * 4 and w >= 3 * h:
-            boxes.append((int(x), int(y), int(x + w), int(y + h)))
-    return boxes
+    return [
+        (x0, y0, x1, y1)
+        for (x0, y0, x1, y1), _ in components(smeared)
+        if unit * 0.6 <= y1 - y0 <= unit * 4 and x1 - x0 >= 3 * (y1 - y0)
+    ]
 
 
 def line_boxes(ink: np.ndarray, unit: int) -> list[Box]:

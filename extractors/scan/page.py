@@ -117,7 +117,7 @@ def _cell_crops(page: UprightPage, table: grid.Table, first: int) -> tuple[list[
             tokens[-1] = token.model_copy(update={"confidence": ink.confidence})
         elif ink.kind in _MARK_TEXT:
             tokens[-1] = token.model_copy(
-                update={"text": _MARK_TEXT[ink.kind], "confidence": MARK_CONFIDENCE}
+                update={"text": _MARK_TEXT[ink.kind], "confidence": min(MARK_CONFIDENCE, ink.confidence)}
             )
         elif ink.kind == "text":
             left, right = x0 + ink.x_range[0] - pad, x0 + ink.x_range[1] + pad

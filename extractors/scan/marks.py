@@ -194,7 +194,7 @@ def classify(ink: np.ndarray, char_height: float, grey: np.ndarray | None = None
         return CellInk("slash", rule_ink=rules)
     if len(parts) == 1 and _is_zero(clean, char_height):
         return CellInk("zero", rule_ink=rules)
-    if len(parts) <= 3 and _is_zero(_closed(clean, char_height), char_height):
+    if 2 <= len(parts) <= 3 and _is_zero(_closed(clean, char_height), char_height):
         return CellInk("zero", rule_ink=rules, confidence=BROKEN_ZERO)
     cols = np.flatnonzero(clean.any(axis=0))
     return CellInk("text", tuple(_bands(clean, char_height)), (int(cols[0]), int(cols[-1]) + 1), rules)

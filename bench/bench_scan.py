@@ -5,6 +5,7 @@ Run by hand (it takes many minutes; nothing here is a test; run it with ``nice``
     .venv/bin/python bench/bench_scan.py --archive /tmp/archive   # the archive set (samplegen.archive),
                                                                   # written there first if missing
     .venv/bin/python bench/bench_scan.py --archive /tmp/archive --kinds fax,photo
+    .venv/bin/python bench/bench_scan.py --archive /tmp/archive --threads 1   # threads as a worker has
     .venv/bin/python bench/bench_scan.py --generate 30            # 30 generated scans, both versions
     .venv/bin/python bench/bench_scan.py                          # the committed scans in sample_scans/
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -115,10 +117,10 @@ def run_baseline(entries: list[dict]) -> list[dict]:
     return results
 
 
-def _child(mode: str, entries: list[dict]) -> dict:
+def _child(mode: str, entries: list[dict], threads: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(entries, handle)
-    command = [sys.executable, __file__, "--child", mode, handle.name]
+    command = [sys.executable, __file__, "--child", mode, "--threads", str(threads), handle.name]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     Path(handle.name).unlink()
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -194,12 +196,27 @@ def main() -> int:
         default=0,
         help="time full-page rapidocr on this many documents of each kind only (0: all; -1: none)",
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="OpenCV and onnxruntime threads of the pipeline's processes, as `reportgrid run` caps "
+        "each worker (cores // workers: 1 with the default --workers on any machine); 0: the "
+        "libraries' defaults. The baseline always runs with rapidocr's defaults",
+    )
     parser.add_argument("--show-errors", type=int, default=20)
     parser.add_argument("--json", type=Path, help="also write every document's figures here")
     parser.add_argument("--child", choices=("documents", "baseline"), help=argparse.SUPPRESS)
     parser.add_argument("entries", nargs="?", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
+        if args.child == "documents" and args.threads:
+            import cv2
+
+            from extractors.scan.ocr.rapidocr_engine import OCR_THREADS
+
+            cv2.setNumThreads(args.threads)
+            os.environ[OCR_THREADS] = str(args.threads)
         entries = json.loads(args.entries.read_text())
         results = (run_documents if args.child == "documents" else run_baseline)(entries)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -213,9 +230,9 @@ def main() -> int:
     rss: dict[str, tuple[float, float]] = {}
     for kind in kinds:
         chosen = [e for e in entries if e["kind"] == kind]
-        whole = _child("documents", chosen)
+        whole = _child("documents", chosen, args.threads)
         timed = chosen if args.baseline_per_kind == 0 else chosen[: max(0, args.baseline_per_kind)]
-        baseline = _child("baseline", timed) if timed else {"results": [], "peak_rss_mb": 0.0}
+        baseline = _child("baseline", timed, 0) if timed else {"results": [], "peak_rss_mb": 0.0}
         docs += whole["results"]
         base.update({b["name"]: b for b in baseline["results"]})
         rss[kind] = (whole["peak_rss_mb"], baseline["peak_rss_mb"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 from scan_pages import TruthPage, draw_table_page, fax, rotate, sample_layout, scanned, with_seal
 
 from extractors.scan import cleanup, deskew, grid
@@ -193,3 +194,22 @@ def test_a_rule_nearly_erased_in_one_row_is_kept_where_it_runs_on_above_and_belo
     ink[middle - 10 : middle - 4, x - 1 : x + 2] = 255
     ink[middle + 2 : middle + 8, x - 1 : x + 2] = 255
     assert _slots(grid.find_tables(ink)) == _truth(table_three)
+
+
+@pytest.mark.parametrize("look", ["clean", "fax"])
+def test_a_last_row_carried_alone_to_the_next_page_is_a_table(table_three: TruthPage, look: str) -> None:
+    """A table's last row at the top of the next page is a table of one row: its vertical rules, one
+    row high, are shorter than a line mask keeps elsewhere."""
+    last = max(c.row for c in table_three.cells)
+    row = [c for c in table_three.cells if c.row == last and c.rowspan == 1]
+    top, bottom = row[0].bbox[1], row[0].bbox[3]
+    page = np.full_like(np.asarray(table_three.image), 255)
+    page[300 : 300 + bottom - top + 3] = np.asarray(table_three.image)[top - 1 : bottom + 2]
+    image = Image.fromarray(page)
+    ink = _ink(fax(image, seed=3) if look == "fax" else image)
+    (table,) = grid.find_tables(ink)
+    assert (table.n_rows, len(table.cells)) == (1, len(row))
+    near = 3 if look == "clean" else grid.line_unit(ink) // 2  # a fax's broken rule: within half a unit
+    drawn = sorted(row, key=lambda c: c.col)
+    for cell, truth in zip(table.cells, drawn, strict=True):
+        assert abs(cell.bbox[0] - truth.bbox[0]) <= near and abs(cell.bbox[2] - truth.bbox[2]) <= near

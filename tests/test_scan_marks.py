@@ -51,6 +51,30 @@ def test_a_zero_with_a_speck_in_its_ring_is_still_a_zero() -> None:
     assert marks.classify(ink, CHAR).kind == "zero"
 
 
+def _broken(text: str, gap: int) -> np.ndarray:
+    """The glyph with ``gap`` columns erased through its middle in its top and bottom quarters, as a
+    faded fax breaks a zero's ring into two arcs, "()"."""
+    ink = _cell(text)
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    middle, quarter = (cols[0] + cols[-1]) // 2, (rows[-1] - rows[0]) // 4
+    band = slice(middle - gap // 2, middle - gap // 2 + gap)
+    ink[rows[0] : rows[0] + quarter, band] = 0
+    ink[rows[-1] - quarter : rows[-1] + 1, band] = 0
+    return ink
+
+
+@pytest.mark.parametrize("gap", [2, 3])
+def test_a_ring_broken_into_arcs_is_a_doubtful_zero(gap: int) -> None:
+    found = marks.classify(_broken("0", gap), CHAR)
+    assert found.kind == "zero"
+    assert found.confidence < 0.9  # below the solver's certainty: only the sums may confirm it
+
+
+@pytest.mark.parametrize("text", ["6", "8", "9", "10", "00", "3"])
+def test_other_digits_broken_alike_stay_text(text: str) -> None:
+    assert marks.classify(_broken(text, 3), CHAR).kind == "text"
+
+
 def test_pieces_of_the_cells_own_rules_are_no_ink_of_the_cell() -> None:
     """A fax's thick rule reaching into the interior down one side and along the top: read, the
     zero beside it became "0)" or "()"."""

@@ -32,10 +32,14 @@ class CellInk:
     x_range: tuple[int, int] = (0, 0)
     rule_ink: np.ndarray | None = None
     confidence: float = 1.0
-    """For ``empty``: how surely the cell holds nothing (see ``blank_confidence``)."""
+    """For ``empty``: how surely the cell holds nothing (see ``blank_confidence``); for ``zero``, below
+    ``CERTAIN`` when the ring was broken (see ``BROKEN_ZERO``)."""
 
 
 CLEAN_BLANK = 0.99
+BROKEN_ZERO = 0.85
+"""A ring the fax broke into arcs ("()" read as "（") and that closes into a zero: a doubtful zero, below
+the solver's certainty (0.9), so only the sums or a second witness make it certain."""
 FAINT_DEPTH = 30
 """Grey this much darker than the cell's own paper (its upper-quartile grey, so a shaded fill is paper
 too) is a trace of print: JPEG noise on the generated office scans (sd 6) stays within it."""
@@ -166,6 +170,13 @@ def _is_zero(ink: np.ndarray, char_height: float) -> bool:
     return centred and hh >= 0.5 * h and hw >= 0.3 * w and 0.6 <= filled <= 0.92
 
 
+def _closed(ink: np.ndarray, char_height: float) -> np.ndarray:
+    """The ink with gaps of up to a fifth of a character's height closed (a faded fax zero's ring
+    broke 3 px at the top and bottom, 22 px high)."""
+    side = 2 * round(char_height / 10) + 1
+    return cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((side, side), np.uint8))
+
+
 def classify(ink: np.ndarray, char_height: float, grey: np.ndarray | None = None) -> CellInk:
     """The kind of a cell interior's ink mask (255 = ink) given the page's usual character height; the
     interior's grey pixels, when given, tell a clean blank from a faded digit."""
@@ -183,6 +194,8 @@ def classify(ink: np.ndarray, char_height: float, grey: np.ndarray | None = None
         return CellInk("slash", rule_ink=rules)
     if len(parts) == 1 and _is_zero(clean, char_height):
         return CellInk("zero", rule_ink=rules)
+    if 2 <= len(parts) <= 3 and _is_zero(_closed(clean, char_height), char_height):
+        return CellInk("zero", rule_ink=rules, confidence=BROKEN_ZERO)
     cols = np.flatnonzero(clean.any(axis=0))
     return CellInk("text", tuple(_bands(clean, char_height)), (int(cols[0]), int(cols[-1]) + 1), rules)
 

@@ -3,6 +3,11 @@
 Text lines run horizontally on an upright page, so ink smeared along a row forms long flat bands; on a
 sideways page it does not. Whether an upright-looking page is upside down is asked of the recogniser:
 a few text lines read as they are and turned half round, the reading with more confidence wins.
+
+The bands are found on the ink reduced by ``REDUCTION`` (each reduced pixel is ink where any of its
+pixels is): their geometry needs no more, and the morphology costs a quarter. The page's bands are found
+once for both decisions. On 25 pages of the archive bench set's tuning documents (every kind): the same
+decisions on every page, 0.34 -> 0.19 s of CPU per page for the two (a busy machine).
 """
 
 from __future__ import annotations
@@ -10,46 +15,67 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from extractors.scan.grid import components
 from extractors.scan.ocr import OcrEngine
 
+REDUCTION = 2
 
-def _without_rules(ink: np.ndarray, unit: int) -> np.ndarray:
+Box = tuple[int, int, int, int]
+
+
+def _without_rules(ink: np.ndarray, unit: float) -> np.ndarray:
     """Ink with long ruling lines removed, so only text shapes remain."""
-    long = unit * 6
+    long = round(unit * 6)
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long, 1)))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long)))
     return cv2.subtract(ink, cv2.bitwise_or(horizontal, vertical))
 
 
-def line_boxes(ink: np.ndarray, unit: int) -> list[tuple[int, int, int, int]]:
-    """Boxes (x0, y0, x1, y1) of text-line-like bands: ink smeared along rows, wide and text-high."""
-    text = _without_rules(ink, unit)
-    smeared = cv2.dilate(text, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, unit // 2), 1)))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(smeared, connectivity=8)
-    boxes = []
-    for x, y, w, h, _area in stats[1:count]:
-        if unit * 0.6 <= h <= unit * 4 and w >= 3 * h:
-            boxes.append((int(x), int(y), int(x + w), int(y + h)))
-    return boxes
+def _reduced(ink: np.ndarray) -> np.ndarray:
+    height, width = ink.shape
+    small = cv2.resize(
+        ink, (max(1, width // REDUCTION), max(1, height // REDUCTION)), interpolation=cv2.INTER_AREA
+    )
+    return np.where(small > 0, 255, 0).astype(np.uint8)
 
 
-def is_sideways(ink: np.ndarray, unit: int) -> bool:
-    """True when the text runs up or down the page rather than across it."""
-    across = sum((x1 - x0) for x0, _, x1, _ in line_boxes(ink, unit))
-    down = sum((y1 - y0) for y0, _, y1, _ in line_boxes(np.ascontiguousarray(ink.T), unit))
-    return down > 1.5 * across and down > 0
+def _bands(small: np.ndarray, unit: float) -> list[Box]:
+    """Boxes of text-line-like bands on reduced ink (``unit`` in its pixels): wide and text-high."""
+    text = _without_rules(small, unit)
+    smeared = cv2.dilate(text, cv2.getStructuringElement(cv2.MORPH_RECT, (max(2, round(unit / 2)), 1)))
+    return [
+        (x0, y0, x1, y1)
+        for (x0, y0, x1, y1), _ in components(smeared)
+        if unit * 0.6 <= y1 - y0 <= unit * 4 and x1 - x0 >= 3 * (y1 - y0)
+    ]
+
+
+def line_boxes(ink: np.ndarray, unit: int) -> list[Box]:
+    """Boxes (x0, y0, x1, y1, pixels of ``ink``) of text-line-like bands: ink smeared along rows."""
+    found = _bands(_reduced(ink), unit / REDUCTION)
+    return [(x0 * REDUCTION, y0 * REDUCTION, x1 * REDUCTION, y1 * REDUCTION) for x0, y0, x1, y1 in found]
+
+
+def is_sideways(ink: np.ndarray, unit: int, across: list[Box]) -> bool:
+    """True when the text runs up or down the page rather than across it (``across``: the page's
+    ``line_boxes``)."""
+    down = _bands(np.ascontiguousarray(_reduced(ink).T), unit / REDUCTION)
+    across_length = sum((x1 - x0) for x0, _, x1, _ in across) / REDUCTION
+    down_length = sum((y1 - y0) for y0, _, y1, _ in down)
+    return down_length > 1.5 * across_length and down_length > 0
 
 
 def upside_down(
-    grey: np.ndarray, ink: np.ndarray, unit: int, engine: OcrEngine, samples: int = 6, step: int = 2
+    grey: np.ndarray, lines: list[Box], unit: int, engine: OcrEngine, samples: int = 6, step: int = 2
 ) -> bool:
-    """True when a few of the page's text lines read more confidently turned half round.
+    """True when a few of the page's text lines (``lines``: its ``line_boxes``) read more confidently
+    turned half round.
 
     The longest lines of up to ten characters' width are read ``step`` at a time, as they are and
     turned, until one way leads clearly (three times the other's confidence-weighted characters and
     ten more): a clean page is decided by its first two lines, a poor fax page reads up to ``samples``.
     """
-    boxes = [b for b in line_boxes(ink, unit) if (b[2] - b[0]) <= 10 * (b[3] - b[1])]
+    boxes = [b for b in lines if (b[2] - b[0]) <= 10 * (b[3] - b[1])]
     boxes = sorted(boxes, key=lambda b: b[2] - b[0], reverse=True)[:samples]
     pad = max(2, unit // 4)
     height, width = grey.shape

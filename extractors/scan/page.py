@@ -69,10 +69,12 @@ def make_upright(image: np.ndarray, engine: OcrEngine) -> UprightPage:
     unit = grid.line_unit(ink)
     height, width = grey.shape
     turns = 0
-    if orientation.is_sideways(ink, unit):
+    lines = orientation.line_boxes(ink, unit)
+    if orientation.is_sideways(ink, unit, lines):
         turns = 1
         grey, ink = np.ascontiguousarray(np.rot90(grey, 1)), np.ascontiguousarray(np.rot90(ink, 1))
-    if orientation.upside_down(grey, ink, unit, engine):
+        lines = orientation.line_boxes(ink, unit)
+    if orientation.upside_down(grey, lines, unit, engine):
         turns += 2
         grey, ink = np.ascontiguousarray(np.rot90(grey, 2)), np.ascontiguousarray(np.rot90(ink, 2))
     forward = _quarter_turn(turns, height, width) @ sheet
@@ -136,7 +138,7 @@ def _cell_crops(
             tokens[-1] = token.model_copy(
                 update={
                     "text": _MARK_TEXT[ink.kind],
-                    "confidence": MARK_CONFIDENCE,
+                    "confidence": min(MARK_CONFIDENCE, ink.confidence),
                     "glyphs": glyphs.glyph_codes(print_ink, height) if ink.kind == "zero" else [],
                 }
             )

@@ -3,8 +3,8 @@ per document, peak memory per worker, and a rerun with every document skipped.
 
 Run by hand (it takes many minutes; nothing here is a test)::
 
-    nice -n 10 .venv/bin/python bench/throughput.py [--documents 200] [--seed 1] [--workers 1,2] \
-        [--archive DIR]
+    nice -n 10 .venv/bin/python bench/throughput.py [--documents 200] [--seed 1] [--workers 1,2]
+        [--archive DIR] [--one-thread]
 
 It generates an archive as one is found (``--documents`` of them, both template versions): a quarter
 scans, their page images side by side in the archive folder (``<doc>_p1.png`` …, grouped by

@@ -144,9 +144,7 @@ def _cell_crops(
             )
         elif ink.kind == "text":
             left, right = x0 + ink.x_range[0] - pad, x0 + ink.x_range[1] + pad
-            interior = page.grey[y0:y1, x0:x1].copy()
-            if ink.rule_ink is not None:
-                interior[ink.rule_ink > 0] = 255
+            interior = _cleaned(page, ink, (x0, y0, x1, y1))
             if len(ink.lines) == 1:
                 tokens[-1] = token.model_copy(update={"glyphs": glyphs.glyph_codes(print_ink, height)})
             for top, bottom in ink.lines:

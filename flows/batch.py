@@ -48,7 +48,7 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
-from prefect.context import FlowRunContext
+from prefect.context import FlowRunContext, TagsContext
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -65,6 +65,7 @@ from flows.artifacts import (
 )
 from flows.document import crashed, run_document, write_outcome
 from flows.run_folder import Job, begin
+from flows.tag_limits import remember_no_tag_limits
 from flows.workers import task_runner, worker_lost
 from models.document import DocumentSummary, RunSummary, SkippedFile
 from models.errors import DocumentError, ErrorCode
@@ -131,6 +132,7 @@ def _submit_all(jobs: list[Job], out_dir: Path, limits: Limits) -> list[Outcome 
     """The part flow's body. It lives outside the flow function: Prefect sends the flow function with
     every task to the workers, by value, with the globals it names (this one goes by reference)."""
     on_document = _ON_DOCUMENT.get()
+    remember_no_tag_limits(sorted(TagsContext.get().current_tags | process_one.tags))
     futures = {
         process_one.submit(job.source, out_dir, job.name, limits, job.keep_reviews): index
         for index, job in enumerate(jobs)

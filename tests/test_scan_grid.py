@@ -213,3 +213,21 @@ def test_a_last_row_carried_alone_to_the_next_page_is_a_table(table_three: Truth
     drawn = sorted(row, key=lambda c: c.col)
     for cell, truth in zip(table.cells, drawn, strict=True):
         assert abs(cell.bbox[0] - truth.bbox[0]) <= near and abs(cell.bbox[2] - truth.bbox[2]) <= near
+
+
+def test_a_faded_rule_under_a_digit_s_foot_still_parts_its_cells(table_three: TruthPage) -> None:
+    """A fax faded the rule over one value cell into dashes shorter than the line mask keeps and
+    reaching neither end; the foot of the digit above sits just over one dash. Ink on the rule and
+    above it is no print across it (that has ink on both sides): the rule runs on left and right, so
+    the cells stay apart."""
+    ink = _ink(table_three.image)
+    cell = next(c for c in table_three.cells if c.is_value and c.row == 12 and c.col == 5)
+    y, left, right = cell.bbox[1], cell.bbox[0], cell.bbox[2]
+    ink[y - 3 : y + 4, left + 4 : right - 3] = 0
+    for start, end in ((14, 38), (49, 54), (64, 76)):
+        ink[y - 1 : y + 2, left + start : left + end] = 255
+    ink[y - 10 : y - 7, left + 30 : left + 36] = 255
+    unit = grid.line_unit(ink)
+    horizontal = grid.line_masks(ink, unit)[0]
+    assert horizontal[y - 3 : y + 4, left + unit : right - unit].any(axis=0).mean() < 0.5
+    assert _slots(grid.find_tables(ink)) == _truth(table_three)

@@ -14,7 +14,16 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from extractors.scan.rules import dashed_columns, line_along, present, solid, spacing, thin_along, traces
+from extractors.scan.rules import (
+    across,
+    dashed_columns,
+    line_along,
+    present,
+    solid,
+    spacing,
+    thin_along,
+    traces,
+)
 from extractors.scan.spans import rectangles
 
 TEXT_RUN_SHARE = 0.35
@@ -252,14 +261,14 @@ def _ruled_boundaries(
             line, thin = line_along(vertical, *stretch), thin_along(ink, *stretch)
             between_cols[r, c] = present(line, thin, reach)
             solid_cols[r, c] = solid(line)
-            traces_cols[r, c] = traces(line, thin, line_along(ink, *stretch))
+            traces_cols[r, c] = traces(line, thin, across(ink, *stretch))
     for r in range(n_rows - 1):
         for c in range(n_cols):
             stretch = (ys[r + 1], xs[c] + margin, xs[c + 1] - margin, reach, True)
             line, thin = line_along(horizontal, *stretch), thin_along(ink, *stretch)
             between_rows[r, c] = present(line, thin, reach)
             solid_rows[r, c] = solid(line)
-            traces_rows[r, c] = traces(line, thin, line_along(ink, *stretch))
+            traces_rows[r, c] = traces(line, thin, across(ink, *stretch))
     cols_run_on = np.zeros_like(between_cols)
     cols_run_on[1:-1] = solid_cols[:-2] & solid_cols[2:]
     rows_run_on = np.zeros_like(between_rows)

@@ -14,6 +14,7 @@ from models.document import Document
 from models.lexicon import is_value_like
 from models.template import builtin_templates
 from reconcile.digit_runs import parts_of
+from reconcile.labels import core
 from reportgrid.pipeline import process_document
 from samplegen.render_text import render_joined_text
 from samplegen.scoring import load_expected, score_document
@@ -65,21 +66,36 @@ def test_one_line_per_cell_is_not_taken_for_runs() -> None:
     assert not any(token.joined for token in tokens)
 
 
-def _joined_real(name: str, tmp_path: Path) -> Document:
+def _joined_real(name: str, tmp_path: Path, headers: str = "apart") -> Document:
     """A real one-cell-per-line page with each row's cells run together (as a browser's innerText
-    gives them): a row's values glued to its label, table 四's row one string of digits."""
+    gives them): a row's values glued to its label, table 四's row one string of digits.
+
+    ``headers``: "apart" (one header cell per line), "joined" (a header row's cells run together, and
+    consecutive header rows with them), "values" (joined, and table 四's digits glued to its headers).
+    """
+    column_labels = {
+        core(label) for t in builtin_templates() for table in t.tables for label in table.column_labels
+    }
     out: list[str] = []
+    after_header = False
     in_four = False
     for line in (REAL_DATA / name).read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if not line:
             continue
         in_four = (in_four or "行政复议、行政诉讼情况" in line) and not line.startswith("五、")
-        if is_value_like(line) and out and (not in_four or out[-1][-1].isdigit()):
+        header = core(line) in column_labels
+        digits_before = bool(out) and out[-1][-1].isdigit()
+        glue_value = is_value_like(line) and (
+            not in_four or digits_before or (headers == "values" and after_header)
+        )
+        glue_header = header and after_header and headers != "apart"
+        if out and (glue_value or glue_header):
             out[-1] += line
         else:
             out.append(line)
-    path = tmp_path / f"joined-{name}"
+        after_header = header
+    path = tmp_path / f"joined-{headers}-{name}"
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return process_document(path)
 
@@ -166,3 +182,23 @@ def test_a_table_whose_sums_leave_one_split_is_read_certain(tmp_path: Path, seed
     cells = next(t for t in document.tables if t.id == "三").cells
     assert len(cells) == len(table.cells)
     assert [c for c in cells if c.needs_review or c.value != truth.expected[c.row_key, c.col_key]] == []
+
+
+@pytest.mark.parametrize("headers", ["joined", "values"])
+def test_header_rows_run_together_are_read(tmp_path: Path, headers: str) -> None:
+    """Header cells run together (申请人情况自然人法人或其他组织总计…, table 四's 15 headers as one line,
+    in "values" with its digits after them): the tables read as with one header cell per line."""
+    document = _joined_real("hushan-2020.txt", tmp_path, headers)
+    text = (tmp_path / f"joined-{headers}-hushan-2020.txt").read_text(encoding="utf-8")
+    assert "结果维持结果纠正其他结果尚未审结总计" in text
+    assert "商业企业科研机构社会公益组织法律服务机构其他" in text
+    if headers == "values":
+        assert "尚未审结总计0" in text
+    expected = load_expected(PROJECT_REAL / "hushan-2020.txt.expected.json")["tables"]
+    assert document.error is None
+    assert score_document(document, expected).silent_errors == []
+    by_table = {t.id: t for t in document.tables}
+    for table_id in ("三", "四"):
+        cells = by_table[table_id].cells
+        assert all(c.value == expected[table_id][f"{c.row_key}/{c.col_key}"] for c in cells)
+        assert not any(c.needs_review for c in cells)

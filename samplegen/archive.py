@@ -1,6 +1,8 @@
 """The scan bench set as archives hold scans: kinds of damage real archives show, on reports made three ways.
 
-``python -m samplegen.archive OUT_DIR [--seed S] [--per-kind N]`` writes the set and ``manifest.json``.
+``python -m samplegen.archive OUT_DIR [--seed S] [--per-kind N] [--kinds fax,photo]`` writes the set
+and ``manifest.json``; with ``--kinds`` only those kinds' documents, the same as in the whole set of
+that seed (every document's seed is drawn all the same), e.g. an extra fax tuning set.
 
 Kinds of damage (each document has one):
 
@@ -90,8 +92,11 @@ def degradation(kind: str, rng: random.Random, page: int) -> Degradation:
     return office
 
 
-def write_archive(folder: Path, seed: int = 12, per_kind: int = 7, real: bool = True) -> list[ArchiveDoc]:
-    """Write the bench set into ``folder`` with ``manifest.json``; returns its documents."""
+def write_archive(
+    folder: Path, seed: int = 12, per_kind: int = 7, real: bool = True, kinds: tuple[str, ...] = KINDS
+) -> list[ArchiveDoc]:
+    """Write the bench set into ``folder`` with ``manifest.json``; returns its documents. Only the
+    documents of ``kinds`` are written, each as the whole set of this seed has it."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     docs: list[ArchiveDoc] = []
@@ -99,11 +104,15 @@ def write_archive(folder: Path, seed: int = 12, per_kind: int = 7, real: bool = 
         for index in range(per_kind):
             source = SOURCES[index % len(SOURCES)]
             held_out = (index + number) % 3 == 2  # every source is held out of some kinds
-            docs.append(_generated(folder, kind, source, index, held_out, rng.randrange(1 << 30)))
+            doc_seed = rng.randrange(1 << 30)
+            if kind in kinds:
+                docs.append(_generated(folder, kind, source, index, held_out, doc_seed))
     if real:
         for number, pdf in enumerate(sorted(REAL_PDFS.glob("*.pdf"))):
             for k, kind in enumerate(REAL_KINDS):
-                docs.append(_real(folder, pdf, kind, (number + k) % 3 == 2, rng.randrange(1 << 30)))
+                doc_seed = rng.randrange(1 << 30)
+                if kind in kinds:
+                    docs.append(_real(folder, pdf, kind, (number + k) % 3 == 2, doc_seed))
     (folder / "manifest.json").write_text(
         json.dumps([asdict(d) for d in docs], ensure_ascii=False, indent=1) + "\n", "utf-8"
     )
@@ -237,8 +246,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--per-kind", type=int, default=7)
+    parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated kinds to write")
     args = parser.parse_args(argv)
-    for doc in write_archive(args.folder, args.seed, args.per_kind):
+    kinds = tuple(k for k in args.kinds.split(",") if k)
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        parser.error(f"unknown kinds {sorted(unknown)}; kinds are {', '.join(KINDS)}")
+    for doc in write_archive(args.folder, args.seed, args.per_kind, kinds=kinds):
         print(doc.kind, doc.source, "held-out" if doc.held_out else "tuning", doc.path)
     return 0
 

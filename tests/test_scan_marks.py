@@ -121,7 +121,10 @@ def test_non_numbers_where_a_number_belongs_are_doubted(raw: str) -> None:
     assert reading.accept(raw, 0.95)[1] == reading.UNREADABLE_CONFIDENCE
 
 
-@pytest.mark.parametrize(("raw", "text"), [("5.", "5"), (".0", "0"), ("12。", "12"), ("-7.", "-7")])
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [("5.", "5"), (".0", "0"), ("12。", "12"), ("-7.", "-7"), ("99401.6.", "99401.6"), (".3.5", "3.5")],
+)
 def test_a_stray_dot_is_dropped_and_the_number_doubted(raw: str, text: str) -> None:
     assert reading.accept(raw, 0.97) == (text, reading.STRAY_DOT_CONFIDENCE)
 

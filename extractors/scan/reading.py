@@ -4,8 +4,8 @@ Numbers in these tables are digits with an optional sign, decimal point, thousan
 (元, 万元), or a blank marker ("/", "-"). Anything else read where a number should be (letters, stray
 symbols) is kept as read but with its confidence lowered, so reconciliation treats it as unreadable
 rather than as a value: mapping letters to digits was measured as no better than leaving them. A dot
-before or after a whole number ("5.", ".0": a speck read as a point) is dropped, and the number is
-kept as a doubtful reading that the sums may confirm or correct.
+before or after a number ("5.", ".0", "99401.6.": a speck read as a point) is dropped, and the number
+is kept as a doubtful reading that the sums may confirm or correct.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from models.lexicon import has_words, parse_value, plain
 
 UNREADABLE_CONFIDENCE = 0.2
 STRAY_DOT_CONFIDENCE = 0.5
-_STRAY_DOT = re.compile(r"^[.](?P<a>[+\-]?\d+)$|^(?P<b>[+\-]?\d+)[.]$")
+_NUMBER = r"[+\-]?\d+(?:[.]\d+)?"
+_STRAY_DOT = re.compile(rf"^[.](?P<a>{_NUMBER})$|^(?P<b>{_NUMBER})[.]$")
 
 
 def normalise_number(text: str) -> str:

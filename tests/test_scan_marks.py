@@ -88,6 +88,25 @@ def test_pieces_of_the_cells_own_rules_are_no_ink_of_the_cell() -> None:
     assert text.kind == "text" and text.x_range[0] > 10
 
 
+def test_a_piece_of_a_broken_rule_partway_down_a_side_is_no_digit() -> None:
+    """A fax broke the rule beside a cell and left a piece of it, 3 px wide and a third of the cell's
+    height, inside the interior's edge (the rule lay 5 px off its grid line): read with the zero in
+    the cell's middle, it made "10", and its glyph matched a confirmed "1" (fax-docx-2021-04 of the
+    archive set's seed 77, a silent error in table 二)."""
+    ink = _cell("0")
+    ink[25:38, :3] = 255
+    found = marks.classify(ink, CHAR)
+    assert found.kind == "zero"
+    assert found.rule_ink is not None and found.rule_ink[25:38, :3].all()
+    ink = _cell("0")
+    ink[30:40, -2:] = 255
+    assert marks.classify(ink, CHAR).kind == "zero"
+    for text in ("1", "12"):
+        ink = _cell(text)
+        touching = np.roll(ink, -int(np.flatnonzero(ink.any(axis=0))[0]), axis=1)
+        assert marks.classify(touching, CHAR).x_range[0] == 0, text
+
+
 def test_specks_alone_are_blank() -> None:
     ink = np.zeros((70, 160), np.uint8)
     ink[10, 10] = ink[50:52, 100:102] = 255

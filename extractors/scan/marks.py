@@ -131,7 +131,10 @@ def _bands(ink: np.ndarray, char_height: float) -> list[tuple[int, int]]:
 
 def rule_pieces(ink: np.ndarray) -> np.ndarray:
     """The ink of a cell interior that belongs to its rules: pieces touching a side that run along
-    most of it, or slivers a few pixels thin in a corner. A digit touching a side is neither."""
+    most of it, or slivers a few pixels thin along a side (a piece of a broken rule that lay a few
+    pixels inside the grid line: beside a zero it read "10"). A digit touching a side is neither:
+    it runs along a small part of the side and reaches farther into the cell than a sliver (even a
+    "1" has its flag and foot)."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     height, width = ink.shape
     rules = np.zeros(count, dtype=bool)
@@ -139,9 +142,8 @@ def rule_pieces(ink: np.ndarray) -> np.ndarray:
         x, y, w, h, _ = (int(v) for v in stats[label])
         on_side = x == 0 or x + w == width
         on_end = y == 0 or y + h == height
-        corner = on_side and on_end
-        along_side = on_side and (h >= RULE_REACH * height or (corner and w <= SLIVER))
-        along_end = on_end and (w >= RULE_REACH * width or (corner and h <= SLIVER))
+        along_side = on_side and (h >= RULE_REACH * height or w <= SLIVER)
+        along_end = on_end and (w >= RULE_REACH * width or h <= SLIVER)
         rules[label] = along_side or along_end
     return np.where(rules[labels], 255, 0).astype(np.uint8)
 

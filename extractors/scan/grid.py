@@ -16,10 +16,11 @@ import numpy as np
 
 from extractors.scan.rules import (
     across,
+    bare,
+    clear,
     dashed_columns,
     line_along,
     present,
-    solid,
     spacing,
     thin_along,
     traces,
@@ -28,6 +29,7 @@ from extractors.scan.spans import rectangles
 
 TEXT_RUN_SHARE = 0.35
 LONE_RULE = 20  # units: a rule this long (a third of an A4 page's text width) can bound a lone row
+RULE_GAP = 5  # units: pieces of a lone row's rule this far apart are one rule (see _joined_rules)
 
 
 @dataclass(frozen=True)
@@ -193,8 +195,11 @@ def _table(
         xs.insert(0, left)
     if right - xs[-1] > beyond:
         xs.append(right)
+    # One dashed rule's positions in different rows can lie up to two reaches apart (print beside
+    # its dashes moves them: 780 and 791 on the archive set's seed-78 fax fax-reportlab-2019-03,
+    # table 四, which made two columns of one); no column of a report is under a unit wide.
     dashed = [x for x in dashed_columns(xs, ys, ink_region, v_region, unit) if _apart(x, xs, tolerance)]
-    xs = sorted(xs + _positions([(x, 1) for x in dashed], tolerance))
+    xs = sorted(xs + _positions([(x, 1) for x in dashed], unit))
     over = [s for s in v_segments if s[1] < ys[0] - beyond]
     under = [s for s in v_segments if s[3] > ys[-1] + beyond]
     if _most_columns(over, xs, tolerance):
@@ -246,34 +251,69 @@ def _ruled_boundaries(
     between rows r and r + 1 of column c.
 
     A boundary the fax nearly erased (a few dashes left, no print across it) is taken as ruled
-    where the same rule runs unbroken on both sides of it: the rows above and below, or the columns
-    left and right. A spanning cell's missing boundary has paper there, or its text across it.
+    where the same rule is clearly ruled (``rules.clear``) beyond it on both sides, the boundaries
+    between with traces too: in the rows above and below, or the columns left and right, the
+    table's outer rule standing for a side beyond its last slot (see ``_decided``). A spanning
+    cell's missing boundary has paper there, or its text across it. Faded rules fade in patches,
+    so a side may be ruled by thin ink or dashes alone. Where one side is the outer rule (a
+    table's first or last row or column), the traces must stand alone (``rules.bare``): a
+    header's characters stand on the first row's rules' lines.
     """
     margin, reach = spacing(unit)
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
-    between_cols = np.ones((n_rows, max(0, n_cols - 1)), dtype=bool)
-    between_rows = np.ones((max(0, n_rows - 1), n_cols), dtype=bool)
-    traces_cols, traces_rows = np.zeros_like(between_cols), np.zeros_like(between_rows)
-    solid_cols, solid_rows = np.zeros_like(between_cols), np.zeros_like(between_rows)
+    cols = np.zeros((4, n_rows, max(0, n_cols - 1)), dtype=bool)
+    rows = np.zeros((4, max(0, n_rows - 1), n_cols), dtype=bool)
     for r in range(n_rows):
         for c in range(n_cols - 1):
             stretch = (xs[c + 1], ys[r] + margin, ys[r + 1] - margin, reach, False)
-            line, thin = line_along(vertical, *stretch), thin_along(ink, *stretch)
-            between_cols[r, c] = present(line, thin, reach)
-            solid_cols[r, c] = solid(line)
-            traces_cols[r, c] = traces(line, thin, across(ink, *stretch))
+            cols[:, r, c] = _evidence(vertical, ink, stretch)
     for r in range(n_rows - 1):
         for c in range(n_cols):
             stretch = (ys[r + 1], xs[c] + margin, xs[c + 1] - margin, reach, True)
-            line, thin = line_along(horizontal, *stretch), thin_along(ink, *stretch)
-            between_rows[r, c] = present(line, thin, reach)
-            solid_rows[r, c] = solid(line)
-            traces_rows[r, c] = traces(line, thin, across(ink, *stretch))
-    cols_run_on = np.zeros_like(between_cols)
-    cols_run_on[1:-1] = solid_cols[:-2] & solid_cols[2:]
-    rows_run_on = np.zeros_like(between_rows)
-    rows_run_on[:, 1:-1] = solid_rows[:, :-2] & solid_rows[:, 2:]
-    return between_cols | (cols_run_on & traces_cols), between_rows | (rows_run_on & traces_rows)
+            rows[:, r, c] = _evidence(horizontal, ink, stretch)
+    return _decided(cols), _decided(rows.transpose(0, 2, 1)).T
+
+
+def _decided(evidence: np.ndarray) -> np.ndarray:
+    """Ruled boundaries from their evidence (see ``_evidence``), the slots beside each along axis 0:
+    a row of boundaries with traces (or ruled, but not clearly) between two clearly ruled ones of
+    the same rule is ruled, and so is one between the outer rule and a clearly ruled one when its
+    traces stand alone."""
+    ruled, clearly, seen, alone = evidence
+    decided = ruled.copy()
+    count = ruled.shape[0]
+    for line in range(ruled.shape[1]):
+        first = 0
+        while first < count:
+            if clearly[first, line] or not (ruled[first, line] or seen[first, line]):
+                first += 1
+                continue
+            last = first
+            while last + 1 < count and not clearly[last + 1, line] and (ruled | seen)[last + 1, line]:
+                last += 1
+            before = bool(clearly[first - 1, line]) if first > 0 else None
+            after = bool(clearly[last + 1, line]) if last + 1 < count else None
+            if before is not False and after is not False and (before or after):
+                run = slice(first, last + 1)
+                edge = before is None or after is None
+                decided[run, line] |= seen[run, line] & (alone[run, line] if edge else True)
+            first = last + 1
+    return decided
+
+
+def _evidence(
+    mask: np.ndarray, ink: np.ndarray, stretch: tuple[int, int, int, int, bool]
+) -> tuple[bool, bool, bool, bool]:
+    """A boundary's rule along ``stretch`` (see ``rules.line_along``): present, clearly present,
+    traces of it, and whether those stand alone (``rules.bare``)."""
+    line, thin, crossing = line_along(mask, *stretch), thin_along(ink, *stretch), across(ink, *stretch)
+    seen = traces(line, thin, crossing)
+    return (
+        present(line, thin, stretch[3], crossing),
+        clear(line, thin, stretch[3], crossing),
+        seen,
+        seen and bare(ink, line, thin, stretch),
+    )
 
 
 def _within(a0: int, a1: int, b0: int, b1: int, near: int) -> bool:
@@ -325,10 +365,8 @@ def _lone_rows(
         x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
         return any(f[0] <= x <= f[2] and f[1] <= y <= f[3] for f in frames)
 
-    rules = sorted(
-        (b for b in _segments(horizontal) if b[2] - b[0] >= unit * LONE_RULE and not held(b)),
-        key=lambda b: b[1],
-    )
+    joined = _joined_rules(_segments(horizontal), unit)
+    rules = sorted((b for b in joined if b[2] - b[0] >= unit * LONE_RULE and not held(b)), key=lambda b: b[1])
     rows = []
     for a, b in itertools.pairwise(rules):
         apart = (b[1] + b[3]) / 2 - (a[1] + a[3]) / 2
@@ -336,6 +374,25 @@ def _lone_rows(
         if 1.5 * unit <= apart <= 6 * unit and shared >= 0.9 * max(a[2] - a[0], b[2] - b[0]):
             rows.append((min(a[0], b[0]), a[1], max(a[2], b[2]), b[3]))
     return rows
+
+
+def _joined_rules(segments: list[tuple[int, int, int, int]], unit: int) -> list[tuple[int, int, int, int]]:
+    """Pieces of one broken rule joined: on one line (centres within half a unit) and under
+    ``RULE_GAP`` units apart. A fax faded a lone row's top rule into pieces 579 and 598 px long, 79 px
+    apart, the rule below it unbroken (the archive set's seed-77 fax-docx-2021-01, 行政事业性收费
+    alone on page 2)."""
+    joined: list[list[int]] = []
+    for x0, y0, x1, y1 in sorted(segments, key=lambda s: ((s[1] + s[3]) / 2, s[0])):
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and abs((y0 + y1) / 2 - (last[1] + last[3]) / 2) <= unit / 2
+            and x0 - last[2] <= RULE_GAP * unit
+        ):
+            last[:] = [min(last[0], x0), min(last[1], y0), max(last[2], x1), max(last[3], y1)]
+        else:
+            joined.append([x0, y0, x1, y1])
+    return [(a, b, c, d) for a, b, c, d in joined]
 
 
 def _row_verticals(ink: np.ndarray, box: tuple[int, int, int, int], unit: int) -> np.ndarray:

@@ -6,6 +6,7 @@ the mask, which still show as thin ink (paper just beside it) along the boundary
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 FULL_SHARE = 0.6
@@ -13,6 +14,11 @@ DASHED_SHARE = 0.4
 WIDE_SLOT = 1.6
 TWO_COLUMNS = 8
 TRACE_SHARE = 0.2
+CROSSING = 3
+"""Positions of print across a boundary (a stroke's width at 200 dpi) that show a spanning cell's text
+there rather than a rule: 8 under 本 of a header over three columns on a fax of the archive set,
+1 where a fax's speck lay beside a broken rule under 其他结果 of table 四, or where a Word table's
+left-aligned digit stood close to a faded rule."""
 
 
 def spacing(unit: int) -> tuple[int, int]:
@@ -69,19 +75,24 @@ def _beside(
     return band, above, below
 
 
-def present(line: np.ndarray, thin_ink: np.ndarray, reach: int) -> bool:
+def present(line: np.ndarray, thin_ink: np.ndarray, reach: int, crossing: np.ndarray) -> bool:
     """Whether a boundary is ruled: mostly covered by the line mask, or by the line mask's pieces and
     thin ink together (a rule broken into dashes shorter than the mask keeps).
 
     Below the usual share, dashes still count when they reach both ends of the stretch, as a rule
     running between the crossing rules does; a stroke of text in the cell (the long strokes of 三)
-    stops short of them.
+    stops short of them. Thin ink is no rule where print runs across the boundary (``crossing``, see
+    ``across``; ``CROSSING`` positions of it): that is a spanning cell's text, whose vertical strokes
+    can pass for dashes (the fax fax-docx-2021-01 of the archive set's seed 77: 本年收费金额 over
+    three columns, its 本 on a column's line, 0.47 of the stretch thin and reaching both ends).
     """
     if line.size == 0:
         return False
-    if solid(line) or float((line | thin_ink).mean()) >= FULL_SHARE:
+    if solid(line):
         return True
-    return _dashed(line, thin_ink, reach)
+    if int(np.count_nonzero(crossing & ~line)) >= CROSSING:
+        return False
+    return float((line | thin_ink).mean()) >= FULL_SHARE or _dashed(line, thin_ink, reach)
 
 
 def solid(line: np.ndarray) -> bool:
@@ -89,13 +100,52 @@ def solid(line: np.ndarray) -> bool:
     return line.size > 0 and float(line.mean()) >= 0.5
 
 
+def clear(line: np.ndarray, thin_ink: np.ndarray, reach: int, crossing: np.ndarray) -> bool:
+    """Whether a boundary is ruled with no print across it at all: what a faded rule beside it may
+    run on from (see ``grid``). A photographed header's characters passed for dashes reaching both
+    ends of a boundary (0.5 of the stretch), one position of them across it."""
+    return present(line, thin_ink, reach, crossing) and (solid(line) or not bool((crossing & ~line).any()))
+
+
+def bare(
+    ink: np.ndarray, line: np.ndarray, thin_ink: np.ndarray, stretch: tuple[int, int, int, int, bool]
+) -> bool:
+    """Whether a boundary's ink stands alone as a rule's pieces do: every piece on the band stays
+    within it, and either nothing on the band has print beside it or the pieces reach an end of
+    the stretch (a rule's pieces meet the rule across).
+
+    A character's stroke that lies on a rule's line has its other strokes joined to it (行 of
+    行政复议 over table 四's first five columns, on a clean page), or beside it, parallel and apart
+    (三's strokes, on the line between two rows of the vertical 三、本年度办理结果), and it keeps off
+    the rules. A digit set close to its cell's rule (a Word table's left-aligned number) is beside
+    the rule's pieces too, which still reach the rule across.
+    """
+    fixed, start, end, reach, along_x = stretch
+    if end <= start:
+        return False
+    lines = ink if along_x else ink.T
+    lo, hi = max(0, fixed - reach), fixed + reach + 1
+    top = max(0, lo - reach - 2)
+    region = np.ascontiguousarray(lines[top : hi + reach + 2, start:end])
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
+    on_band = np.unique(labels[lo - top : hi - top])
+    for label in on_band[on_band > 0]:
+        y, h = int(stats[label, cv2.CC_STAT_TOP]), int(stats[label, cv2.CC_STAT_HEIGHT])
+        if y + top < lo - 1 or y + top + h > hi + 1:
+            return False
+    dashes = line | thin_ink
+    band = _beside(ink, *stretch)[0]
+    reaches_end = bool(dashes[:reach].any()) or bool(dashes[-reach:].any())
+    return reaches_end or not bool((band & ~dashes).any())
+
+
 def traces(line: np.ndarray, thin_ink: np.ndarray, crossing: np.ndarray) -> bool:
-    """Whether a boundary shows traces of a rule: some dashes, and no print across it (``crossing``,
-    see ``across``)."""
+    """Whether a boundary shows traces of a rule: some dashes, and under ``CROSSING`` positions of
+    print across it (``crossing``, see ``across``)."""
     if line.size == 0:
         return False
     dashes = line | thin_ink
-    return float(dashes.mean()) >= TRACE_SHARE and not bool((crossing & ~dashes).any())
+    return float(dashes.mean()) >= TRACE_SHARE and int(np.count_nonzero(crossing & ~dashes)) < CROSSING
 
 
 def dashed_columns(
@@ -107,6 +157,9 @@ def dashed_columns(
     The dashes must reach both ends of a row's stretch and meet a crossing rule; a digit or a
     stroke of text inside a cell keeps off the rules above and below it. A slot too narrow to
     hold two columns of numbers (a seal's strokes could pass for dashes there) is not searched.
+    Every position within reach of the dashes sees them; the middle of those that see them best is
+    taken. Print near the dashes can still move it by up to ``reach``, so one rule's positions in
+    different rows are not always the same (see ``grid``).
     """
     margin, reach = spacing(unit)
     widths = np.diff(xs)
@@ -117,16 +170,15 @@ def dashed_columns(
         for c, width in enumerate(widths):
             if width < WIDE_SLOT * narrowest or width < TWO_COLUMNS * unit:
                 continue
-            best: tuple[float, int] | None = None
+            shares: dict[int, float] = {}
             for x in range(xs[c] + int(width * 0.3), xs[c + 1] - int(width * 0.3) + 1):
                 line = line_along(vertical, x, start, end, reach, False)
                 thin = thin_along(ink, x, start, end, reach, False)
                 if _dashed(line, thin, reach) and _hangs_from_rule(ink, x, ys[r], ys[r + 1], margin, reach):
-                    share = float((line | thin).mean())
-                    if best is None or share > best[0]:
-                        best = (share, x)
-            if best is not None:
-                found.append(best[1])
+                    shares[x] = float((line | thin).mean())
+            if shares:
+                best = max(shares.values())
+                found.append(round(float(np.median([x for x, share in shares.items() if share == best]))))
     return found
 
 

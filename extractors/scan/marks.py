@@ -174,8 +174,9 @@ def _is_zero(ink: np.ndarray, char_height: float) -> bool:
 
 def _closed(ink: np.ndarray, char_height: float) -> np.ndarray:
     """The ink with gaps of up to a fifth of a character's height closed (a faded fax zero's ring
-    broke 3 px at the top and bottom, 22 px high)."""
-    side = 2 * round(char_height / 10) + 1
+    broke 3 px at the top and bottom, 22 px high), and of at least 6 px: a fax's gaps are as wide
+    whatever the print's size (a Word table's zero 16 px high broke 5 px wide)."""
+    side = max(2 * round(char_height / 10) + 1, 7)
     return cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((side, side), np.uint8))
 
 

@@ -52,6 +52,8 @@ class GlyphLibrary:
     """Confirmed glyphs per digit, each with the id of the token it came from."""
 
     shapes: dict[str, list[tuple[int, np.ndarray]]] = field(default_factory=dict)
+    _stacked: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+    """Per digit its glyphs' owners and shapes as arrays, made once after the last ``add``."""
 
     def add(self, token: Token) -> None:
         """The glyphs of a confirmed reading, when they align with its digits one to one."""
@@ -62,17 +64,23 @@ class GlyphLibrary:
             return
         for digit, code in zip(text, token.glyphs, strict=True):
             self.shapes.setdefault(digit, []).append((id(token), _shape(code)))
+        self._stacked.clear()
 
     def read(self, token: Token) -> str | None:
         """The cell read from its glyphs, or None when a glyph has no clear match (or none exist).
 
         A unit the reading ends with (元, 万元) is taken as read when as many glyphs end the cell and
         none of them looks like any digit."""
-        stacks = {
-            digit: np.stack([shape for owner, shape in found if owner != id(token)])
-            for digit, found in self.shapes.items()
-            if any(owner != id(token) for owner, _ in found)
-        }
+        if not self._stacked:
+            self._stacked.update(
+                (digit, (np.array([owner for owner, _ in found]), np.stack([shape for _, shape in found])))
+                for digit, found in self.shapes.items()
+            )
+        stacks = {}
+        for digit, (owners, shapes) in self._stacked.items():
+            others = owners != id(token)
+            if others.any():
+                stacks[digit] = shapes if others.all() else shapes[others]
         if not token.glyphs or len(stacks) < 2:
             return None
         unit = next((u for u in UNITS if token.text.endswith(u)), "")
@@ -99,22 +107,23 @@ def _nearest(code: str, stacks: dict[str, np.ndarray]) -> list[tuple[float, str]
     """Each digit's distance to a glyph, nearest first; a mark ``?`` is near none."""
     if code == "?":
         return [(np.inf, digit) for digit in stacks]
-    return sorted((_distance(_shape(code), stack), digit) for digit, stack in stacks.items())
+    moved = _shifts(_shape(code))
+    return sorted((_distance(moved, stack), digit) for digit, stack in stacks.items())
 
 
 def _shape(code: str) -> np.ndarray:
     return cv2.GaussianBlur(glyph_shape(code), (0, 0), BLUR)
 
 
-def _distance(shape: np.ndarray, stack: np.ndarray) -> float:
-    """The least mean absolute difference of ``shape`` to any of ``stack``, shifted by up to a pixel."""
-    padded = np.pad(shape, 1)
-    best = np.inf
-    for dy in range(3):
-        for dx in range(3):
-            moved = padded[dy : dy + GLYPH_SIZE, dx : dx + GLYPH_SIZE]
-            best = min(best, float(np.abs(stack - moved).mean(axis=(1, 2)).min()))
-    return best
+def _shifts(shape: np.ndarray) -> np.ndarray:
+    """A shape shifted by up to a pixel each way: the 9 of them."""
+    padded, size = np.pad(shape, 1), GLYPH_SIZE
+    return np.stack([padded[dy : dy + size, dx : dx + size] for dy in range(3) for dx in range(3)])
+
+
+def _distance(moved: np.ndarray, stack: np.ndarray) -> float:
+    """The least mean absolute difference of a shape (its ``_shifts``) to any of ``stack``."""
+    return float(np.abs(stack[None] - moved[:, None]).mean(axis=(2, 3)).min())
 
 
 def library(confirmed: Iterable[Token]) -> GlyphLibrary:

@@ -162,11 +162,6 @@ def _joined_without_blanks(version: str, seed: int, tmp_path: Path) -> tuple[Doc
     return process_document(path), sample
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13: the solve of a 2021 table 三 run together runs out of its budget; every cell is "
-    "flagged (seeds 1 and 3: 175 of 175, the oracle proving the split unique in 17-23 s)",
-)
 @pytest.mark.parametrize("seed", [1, 3])
 def test_a_table_whose_sums_leave_one_split_is_read_certain(tmp_path: Path, seed: int) -> None:
     """When the sums admit only the true split of table 三's runs (``tests/split_oracle.py`` proves it

@@ -85,6 +85,10 @@ class CellDecision:
     alternatives: list[Decimal | None] = field(default_factory=list)
     unproven: bool = False
     unreadable: bool = False
+    narrative: str | None = None
+    """The sentence of the report's prose whose figures picked this cell's row among the splits the
+    source and the sums allow (``ruled_out``: the values the others gave the cell); None otherwise."""
+    ruled_out: list[Decimal | None] = field(default_factory=list)
 
 
 @dataclass
@@ -505,6 +509,8 @@ def solve_table(evidence: TableEvidence, budget_seconds: float = TABLE_BUDGET) -
     if not proven:
         unsure = set(checkable)
     outcome = _Outcome(best, _occupants(built, solver), missing, corrected, dropped, alternatives, unsure)
+    if optimum == 0:
+        _pick_by_narrative(built, outcome, budget)
     return _decision(built, seen_rows, outcome)
 
 
@@ -564,6 +570,8 @@ class _Outcome:
     dropped: dict[str, list[Reading]] = field(default_factory=dict)
     alternatives: dict[CellKey, set[int | None]] = field(default_factory=dict)
     unsure: set[CellKey] = field(default_factory=set)
+    picked: dict[CellKey, tuple[str, set[int | None]]] = field(default_factory=dict)
+    """Cells of rows the prose's figures picked a split for: the sentence, and the values ruled out."""
 
 
 def _decision(built: _TableModel, seen_rows: set[str], outcome: _Outcome) -> TableDecision:
@@ -592,8 +600,80 @@ def _decision(built: _TableModel, seen_rows: set[str], outcome: _Outcome) -> Tab
         else:
             value = None if unheld and alts else built.unscale(best[key])
         cells[key] = CellDecision(value, reading, origin, alts, key in outcome.unsure, unheld)
+        if key in outcome.picked:
+            sentence, ruled_out = outcome.picked[key]
+            cells[key].narrative = sentence
+            cells[key].ruled_out = sorted((built.unscale(v) for v in ruled_out - {best[key]}), key=_none_last)
     arranged = frozenset([*built.placements, *built.runs])
     return TableDecision(built.table, cells, outcome.dropped, incomplete, arranged)
+
+
+def _pick_by_narrative(built: _TableModel, outcome: _Outcome, budget: _Budget) -> None:
+    """Rows whose readings the fit arranged (split runs, order-only rows), where the prose's figures
+    (``TableEvidence.narrative``) pick exactly one of the arrangements that fit perfectly: their cells
+    take its values, no longer ambiguous. A figure only chooses among what the source allows: no
+    arrangement with it means the prose disagrees and nothing changes, nor when several have it.
+
+    Two solves per such row: a perfect fit with the figures (none: they disagree), then one with the
+    figures that differs from it somewhere in the row (none: it is the only one).
+    """
+    figures = built.evidence.narrative
+    model, values = built.model, built.values
+    for row_key in [*built.runs, *built.placements]:
+        cells = [(row_key, column.key) for column in built.table.section_of(row_key).columns]
+        said = {cell: figures[cell] for cell in cells if cell in figures}
+        if (
+            not said
+            or not any(cell in outcome.alternatives for cell in cells)
+            or any(cell in built.vacant or cell in outcome.unsure for cell in cells)
+            or any(figure.value.scaleb(built.decimals) % 1 for figure in said.values())
+        ):
+            continue
+        says = model.new_bool_var(f"the prose's figures for {row_key}")
+        for cell, figure in said.items():
+            model.add(values[cell] == int(figure.value.scaleb(built.decimals))).only_enforce_if(says)
+        found = _solve_assuming(built, [says], budget)
+        if found is None:
+            continue
+        shown = {cell: found.value(values[cell]) for cell in cells}
+        elsewhere = model.new_bool_var(f"another split of {row_key}")
+        differs = []
+        for cell in cells:
+            differs.append(model.new_bool_var(""))
+            model.add(values[cell] != shown[cell]).only_enforce_if(differs[-1])
+        model.add_bool_or(differs).only_enforce_if(elsewhere)
+        if budget.spent or _solve_assuming(built, [says, elsewhere], budget, infeasible=True) is not None:
+            continue
+        sentence = next(iter(said.values())).sentence
+        occupants = _occupants(built, found)
+        for cell in cells:
+            if cell in outcome.alternatives:
+                outcome.picked[cell] = (sentence, outcome.alternatives.pop(cell))
+            outcome.best[cell] = shown[cell]
+            if cell in occupants:
+                outcome.occupant[cell] = occupants[cell]
+            else:
+                outcome.occupant.pop(cell, None)
+
+
+def _solve_assuming(
+    built: _TableModel, assumptions: list[cp_model.IntVar], budget: _Budget, infeasible: bool = False
+) -> cp_model.CpSolver | None:
+    """A solution of the model (its fits as good as the optimum, ``_alternatives`` bounds them) under
+    ``assumptions``; None when there is none or the budget ran out. ``infeasible``: return the solver
+    unless there is proof of none (a search cut short proves nothing)."""
+    if budget.spent:
+        return None
+    built.model.clear_objective()
+    built.model.clear_assumptions()
+    built.model.add_assumptions(assumptions)
+    solver = budget.solver(budget.left, proof=True, perfect=built.perfect)
+    status = solver.solve(built.model)
+    budget.spend(solver)
+    built.model.clear_assumptions()
+    if infeasible:
+        return None if status == cp_model.INFEASIBLE else solver
+    return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
 
 def _forced_values(built: _TableModel, seen_rows: set[str]) -> dict[CellKey, int] | None:

@@ -10,6 +10,9 @@ gets them as one table constraint over the row's cells: CP-SAT propagates such a
 a model of the cuts themselves (a 2021 table 三 run together took minutes that way). A row with too
 many ways (``MAX_SPLITS``) is modelled as a path instead: through (position in the row's text, next
 free cell) nodes, an edge leaves the next cell empty, puts the next part in it, or drops a reading.
+Where the sums tie rows of runs together (table 三), the solver first looks for a fit that breaks no
+sum; there each row is a chain of cut positions (``run_chain``), which CP-SAT solves far faster with
+the sums hard than either form above.
 """
 
 from __future__ import annotations

@@ -380,7 +380,7 @@ class _TableModel:
 
     def chain_run_row(self, cells: list[CellKey], readings: list[Reading]) -> RunChain:
         """A row of runs in a perfect fit: a chain of cuts (``reconcile.digit_runs.run_chain``), its
-        cells tied to the values shown as a table of the row's ways ties them."""
+        cells tied to the values the chain shows as ``place_run_row`` ties them to a table of ways."""
         columns = [self.table.cell_map[cell].column for cell in cells]
         chain = run_chain(self.model, columns, readings, self.holds, self.decimals, self.bound)
         for j, cell in enumerate(cells):

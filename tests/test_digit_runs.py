@@ -187,11 +187,11 @@ def _runs(truth: TableSample) -> dict[str, str]:
 
 
 ORACLE_SECONDS = 60
-"""The oracle's time per table; it proves a 2021 table 三 without blanks unique in 17-26 s, and a
-table it cannot decide in time makes no claim (table 四's 15 cells often)."""
+"""The oracle's search time for table 三: it proves a 2021 table 三 without blanks unique in 17-26 s; a
+table it cannot decide in time makes no claim (a 2019 table 三 printed whole, seed 100: not in 60 s)."""
 
 
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     version=st.sampled_from(sorted(TEMPLATES)),
     seed=st.integers(0, 2**32 - 1),
@@ -202,8 +202,9 @@ def test_random_reports_run_together_are_split_where_the_sums_leave_one_split(
     tmp_path: Path, version: str, seed: int, blank_rate: float, disclosed: bool
 ) -> None:
     """Reports with their totals printed and no blank markers, rows run together: every cell right or
-    flagged, and a table whose runs the oracle (``tests/split_oracle.py``) proves to have one split
-    only is read right and certain in every cell."""
+    flagged, and a table 三 whose runs the oracle (``tests/split_oracle.py``) proves to have one split
+    only is read right and certain in every cell. Table 四 is left out: the oracle lists the ways to
+    cut its one row into 15 cells before any time limit applies (220 s for seed 100)."""
     rng = random.Random(seed)
     rates = {"blank_rate": blank_rate, "marker_rate": 0.0, "blank_total_rate": 0.0}
     sample = random_report(TEMPLATES[version], rng, scale=5, **rates)
@@ -213,18 +214,14 @@ def test_random_reports_run_together_are_split_where_the_sums_leave_one_split(
     expected = {t.table.id: {f"{r}/{c}": v for (r, c), v in t.expected.items()} for t in sample.tables}
     score = score_document(document, expected)
     assert (document.error, score.missing_tables, score.silent_errors) == (None, [], [])
-    for truth in sample.tables:
-        table = truth.table
-        if not table.rules:
-            continue
-        try:
-            unique = only_reading(table, _runs(truth), truth.expected, ORACLE_SECONDS)
-        except TimeoutError:
-            continue
-        if unique:
-            cells = next(t for t in document.tables if t.id == table.id).cells
-            wrong = [c for c in cells if c.needs_review or c.value != truth.expected[c.row_key, c.col_key]]
-            assert wrong == [], f"table {table.id}: the oracle leaves one split"
+    truth = next(t for t in sample.tables if t.table.id == "三")
+    try:
+        unique = only_reading(truth.table, _runs(truth), truth.expected, ORACLE_SECONDS)
+    except TimeoutError:
+        return
+    if unique:
+        cells = next(t for t in document.tables if t.id == "三").cells
+        assert [c for c in cells if c.needs_review or c.value != truth.expected[c.row_key, c.col_key]] == []
 
 
 @pytest.mark.parametrize("headers", ["joined", "values"])

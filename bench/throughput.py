@@ -100,40 +100,66 @@ def generate(folder: Path, count: int, seed: int) -> Counter[str]:
     return Counter(kinds)
 
 
-class WorkerMemory:
-    """Peak RSS of each worker process of this process's pools, with the child process its documents
-    run in (``reportgrid.limits``), sampled in a thread."""
+class Usage:
+    """Per process of this run, sampled every 0.2 s in a thread: the peak RSS of each worker process of
+    this process's pools, with the child process its documents run in (``reportgrid.limits``), and the
+    CPU seconds spent outside the workers (this process: the flow and its task threads; its other
+    children: Prefect's temporary server). On two cores that CPU is what two workers compete with."""
 
     def __init__(self) -> None:
         self.peaks: dict[int, int] = {}
+        self._cpu: dict[int, float] = {}
+        self._worker_cpu: dict[int, float] = {}
+        self._start: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
-    def __enter__(self) -> WorkerMemory:
+    def __enter__(self) -> Usage:
+        self._sample_once(psutil.Process(), first=True)
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self._sample_once(psutil.Process())
+
+    @property
+    def outside_cpu(self) -> float:
+        """CPU seconds of this process and its non-worker children during the run."""
+        return sum(used - self._start.get(pid, 0.0) for pid, used in self._cpu.items())
+
+    @property
+    def worker_cpu(self) -> float:
+        """CPU seconds of the worker processes and the processes they started, during the run."""
+        return sum(used - self._start.get(pid, 0.0) for pid, used in self._worker_cpu.items())
 
     def _sample(self) -> None:
         me = psutil.Process()
         while not self._stop.wait(0.2):
-            for child in me.children():
-                try:
-                    if "multiprocessing.spawn" not in " ".join(child.cmdline()):
-                        continue
-                    family = [child, *child.children(recursive=True)]
-                    rss = sum(process.memory_info().rss for process in family)
-                except psutil.Error:
-                    continue
-                self.peaks[child.pid] = max(self.peaks.get(child.pid, 0), rss)
+            self._sample_once(me)
+
+    def _sample_once(self, me: psutil.Process, first: bool = False) -> None:
+        for process in [me, *me.children(recursive=True)]:
+            try:
+                line = " ".join(process.cmdline())
+                worker = "multiprocessing" in line
+                if worker and "multiprocessing.spawn" in line and process.ppid() == me.pid:
+                    family = [process, *process.children(recursive=True)]
+                    rss = sum(member.memory_info().rss for member in family)
+                    self.peaks[process.pid] = max(self.peaks.get(process.pid, 0), rss)
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            used = times.user + times.system
+            if first:
+                self._start[process.pid] = used
+            (self._worker_cpu if worker else self._cpu)[process.pid] = used
 
 
 def run(
     inputs: Path, out: Path, workers: int, force: bool, threads: int | None = None
-) -> tuple[RunSummary, float, WorkerMemory]:
+) -> tuple[RunSummary, float, Usage]:
     """One batch; ``threads`` caps each worker's OCR threads (default: its share of the cores)."""
     from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -146,7 +172,7 @@ def run(
     if threads is not None:
         warm_up(workers, threads)
         runner = ThreadPoolTaskRunner(max_workers=workers * TASKS_PER_WORKER)
-    with WorkerMemory() as memory:
+    with Usage() as memory:
         started = time.perf_counter()
         summary = process_batch(units, out, workers=workers, force=force, runner=runner)
         wall = time.perf_counter() - started
@@ -154,7 +180,7 @@ def run(
 
 
 def report(
-    label: str, out: Path, summary: RunSummary, wall: float, workers: int, usage: WorkerMemory
+    label: str, out: Path, summary: RunSummary, wall: float, workers: int, usage: Usage
 ) -> float:
     done = [line for line in summary.documents if not line.skipped]
     pages = sum(_pages(out, line.output) for line in done)
@@ -166,7 +192,8 @@ def report(
         f"{label}: {len(done)} documents, {pages} pages in {wall:.1f} s: "
         f"{len(done) / wall * 3600:.0f} documents/hour, {pages / wall:.2f} pages/s; "
         f"mean processing {mean:.2f} s, overhead {overhead:.2f} s/document ({overhead / mean:.1%}); "
-        f"peak RSS per worker {rss} MiB; "
+        f"peak RSS per worker {rss} MiB; CPU per document: workers {usage.worker_cpu / len(done):.2f} s, "
+        f"flow and server {usage.outside_cpu / len(done):.3f} s; "
         f"statuses {dict(list(summary.counts.items())[:3])}",
         flush=True,
     )

@@ -4,7 +4,7 @@ from the documents as plain values (Markdown, table rows); the flow only publish
 Everything is written for a person: numbers as printed (never ``Decimal('…')``), nothing where a value
 is absent (never ``None``), every output a link. The review queue is one line per document that is
 not valid, however many there are: the detail is behind its links (the JSON), and a long queue is
-split into pages of ``QUEUE_PAGE_LINES`` lines, each its own artifact.
+split into pages of at most ``QUEUE_PAGE_LINES`` lines and ``QUEUE_PAGE_BYTES``, each its own artifact.
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ from reportgrid.overlay import thumbnail_data_uri, thumbnail_name
 # One queue page's lines: 100 rows of a Markdown table render at about 4,000 px in the UI, a page an
 # operator scrolls through; a run of thousands of documents gets one artifact per hundred.
 QUEUE_PAGE_LINES = 100
+# One queue page's size. Prefect's server announces each artifact in an event that carries its whole
+# text, and refuses events over PREFECT_SERVER_EVENTS_MAXIMUM_SIZE_BYTES (1.5 MB by default): a page of
+# 71 scan documents with their thumbnails was 6.4 MB, its event refused and missing from the UI's feed
+# (bench/throughput.py, 200 documents). A line with three thumbnails is about 30 KB.
+QUEUE_PAGE_BYTES = 1_000_000
 # Characters of a document's reason shown in its queue line; the whole message is in its JSON. The UI
 # does not wrap table cells (docs/prefect-review-queue.png): a longer reason only widens the row an
 # operator scrolls sideways, so the reason comes last and is cut short.
@@ -185,31 +190,46 @@ def review_queue(
     out_dir: Path,
     base: str | None = None,
     page_lines: int = QUEUE_PAGE_LINES,
+    page_bytes: int = QUEUE_PAGE_BYTES,
     thumbnails: Thumbnails | None = None,
 ) -> list[str]:
     """The review queue as Markdown pages: one table row per document that is not valid (status, cells
-    flagged, failed rules, why, link to its JSON), at most ``page_lines`` rows a page; one page
-    saying so when every document is valid. ``thumbnails`` adds a column of images per row."""
+    flagged, failed rules, why, link to its JSON), at most ``page_lines`` rows and ``page_bytes`` of
+    rows a page; one page saying so when every document is valid. ``thumbnails`` adds a column of
+    images per row."""
     pending = [outcome for outcome in outcomes if outcome.summary.status != "valid"]
     if not pending:
         return [f"# Review queue: empty\n\nAll {len(outcomes)} documents are valid.\n"]
-    size = max(1, page_lines)
-    chunks = [pending[start : start + size] for start in range(0, len(pending), size)]
+    numbered = enumerate(pending, start=1)
+    lines = [_queue_line(index, outcome, out_dir, base, thumbnails) for index, outcome in numbered]
+    chunks = _pages(lines, max(1, page_lines), page_bytes)
+    header = "| # | document | status | cells flagged | failed rules | why |"
+    rule = "|---|---|---|---|---|---|"
+    if thumbnails is not None:
+        header += " pages |"
+        rule += "---|"
     pages = []
-    for number_, chunk in enumerate(chunks, start=1):
-        first = (number_ - 1) * size + 1
+    first = 1
+    for number, chunk in enumerate(chunks, start=1):
         title = f"# Review queue: {len(pending)} of {len(outcomes)} documents"
         if len(chunks) > 1:
-            title += f", page {number_} of {len(chunks)} ({first}–{first + len(chunk) - 1})"
-        header = "| # | document | status | cells flagged | failed rules | why |"
-        rule = "|---|---|---|---|---|---|"
-        if thumbnails is not None:
-            header += " pages |"
-            rule += "---|"
-        lines = [title, "", header, rule]
-        for index, outcome in enumerate(chunk, start=first):
-            lines.append(_queue_line(index, outcome, out_dir, base, thumbnails))
-        pages.append("\n".join(lines) + "\n")
+            title += f", page {number} of {len(chunks)} ({first}–{first + len(chunk) - 1})"
+        pages.append("\n".join([title, "", header, rule, *chunk]) + "\n")
+        first += len(chunk)
+    return pages
+
+
+def _pages(lines: list[str], most_lines: int, most_bytes: int) -> list[list[str]]:
+    """Consecutive lines in pages of at most ``most_lines`` and, but for a lone line, ``most_bytes``."""
+    pages: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        length = len(line.encode()) + 1
+        if pages[-1] and (len(pages[-1]) >= most_lines or size + length > most_bytes):
+            pages.append([])
+            size = 0
+        pages[-1].append(line)
+        size += length
     return pages
 
 

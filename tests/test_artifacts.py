@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from flows.artifacts import (
+    QUEUE_PAGE_BYTES,
     THUMBNAILS_PER_LINE,
     Outcome,
     document_log,
@@ -97,6 +98,28 @@ def test_a_long_queue_is_split_into_pages_of_at_most_the_lines_asked(
     assert "page 2 of 3 (101–200)" in pages[1]
     assert rows[2][-1].startswith("| 250 |")
     assert max(len(page) for page in pages) < 40_000
+
+
+def test_a_queue_of_pictures_is_split_into_pages_prefect_announces(
+    documents: dict[str, Document], tmp_path: Path
+) -> None:
+    """Prefect's server refuses to announce an artifact whose event passes 1.5 MB: 71 scan documents'
+    lines with their thumbnails made a 6.4 MB page."""
+    pending = [outcome for outcome in _outcomes(documents, tmp_path) if outcome.summary.status != "valid"]
+    many = [
+        Outcome(outcome.summary.model_copy(update={"source": f"/archive/doc-{index}.txt"}), outcome.review)
+        for index in range(36)
+        for outcome in pending
+    ]
+
+    def thumbnails(outcome: Outcome) -> str:
+        return f"![p1](data:image/png;base64,{'A' * 30_000})"
+
+    pages = review_queue(many, tmp_path, thumbnails=thumbnails)
+    assert all(len(page.encode()) <= QUEUE_PAGE_BYTES + 1_000 for page in pages)
+    rows = [row for page in pages for row in _rows(page)]
+    assert [int(row.split(" | ")[0].removeprefix("| ")) for row in rows] == list(range(1, 73))
+    assert len(pages) == 3 and f"page 2 of 3 ({len(_rows(pages[0])) + 1}–" in pages[1]
 
 
 def test_an_all_valid_run_says_so(documents: dict[str, Document], tmp_path: Path) -> None:

@@ -328,3 +328,20 @@ def test_a_rule_faded_along_two_rows_runs_on_between_rules_clear_above_and_below
         middle = (top + bottom) // 2
         ink[middle - 6 : middle + 6, x - 1 : x + 2] = 255
     assert _slots(grid.find_tables(ink)) == _truth(table_three)
+
+
+def test_a_faded_rule_with_a_digit_close_beside_it_in_two_rows_still_parts_the_cells(
+    table_three: TruthPage,
+) -> None:
+    """As above, each dash with a digit's stroke nine pixels off it along its whole length (a Word
+    table's left-aligned number, as on the seed-79 fax fax-docx-2021-04 of the archive set, where
+    "5" "0" were read "510"): the dash has paper just beside it, the digit stands apart."""
+    ink = _ink(table_three.image)
+    for row in (12, 13):
+        cell = next(c for c in table_three.cells if c.is_value and c.row == row and c.col == 5)
+        x, top, bottom = cell.bbox[2], cell.bbox[1], cell.bbox[3]
+        ink[top + 3 : bottom - 2, x - 3 : x + 14] = 0
+        middle = (top + bottom) // 2
+        ink[middle - 8 : middle + 8, x - 1 : x + 2] = 255
+        ink[middle - 10 : middle + 10, x + 10 : x + 13] = 255
+    assert _slots(grid.find_tables(ink)) == _truth(table_three)

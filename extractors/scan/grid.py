@@ -20,6 +20,7 @@ from extractors.scan.rules import (
     clear,
     dashed_columns,
     line_along,
+    narrow_along,
     present,
     spacing,
     thin_along,
@@ -307,7 +308,8 @@ def _evidence(
     """A boundary's rule along ``stretch`` (see ``rules.line_along``): present, clearly present,
     traces of it, and whether those stand alone (``rules.bare``)."""
     line, thin, crossing = line_along(mask, *stretch), thin_along(ink, *stretch), across(ink, *stretch)
-    seen = traces(line, thin, crossing)
+    pieces = thin | narrow_along(ink, *stretch)
+    seen = traces(line, pieces, crossing)
     return (
         present(line, thin, stretch[3], crossing),
         clear(line, thin, stretch[3], crossing),

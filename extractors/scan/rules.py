@@ -19,6 +19,7 @@ CROSSING = 3
 there rather than a rule: 8 under 本 of a header over three columns on a fax of the archive set,
 1 where a fax's speck lay beside a broken rule under 其他结果 of table 四, or where a Word table's
 left-aligned digit stood close to a faded rule."""
+PAPER = 2  # px of paper beside a rule's piece, the gap ``_beside`` leaves between band and sides
 
 
 def spacing(unit: int) -> tuple[int, int]:
@@ -43,6 +44,38 @@ def thin_along(ink: np.ndarray, fixed: int, start: int, end: int, reach: int, al
     """
     band, above, below = _beside(ink, fixed, start, end, reach, along_x)
     return band & ~above & ~below
+
+
+def narrow_along(ink: np.ndarray, fixed: int, start: int, end: int, reach: int, along_x: bool) -> np.ndarray:
+    """Where along the stretch a rule's piece lies on the line, whatever print stands further off:
+    one narrow run of ink (at most ``reach`` across) within ``PAPER`` px of ``fixed``, paper for
+    ``PAPER`` px on both sides of it, its edges moving at most a pixel along its piece.
+
+    ``thin_along`` looks for paper a band's width beside the band, and a Word table's left-aligned
+    digit can stand nearer: the archive set's seed-79 fax fax-docx-2021-04, a faded rule 4 px wide
+    with an 8 nine pixels off it. A character's stroke crossing the line is seldom straight along
+    it (the slanting strokes of 六 in a clean 2019 table 二's header over four columns) or on it.
+    """
+    lines = ink if along_x else ink.T
+    lo, hi = max(0, fixed - reach), fixed + reach + 1
+    top = max(0, lo - PAPER)
+    window = np.ascontiguousarray(lines[top : hi + PAPER, start:end])
+    if end <= start or window.shape[0] != hi + PAPER - top:
+        return np.zeros(max(0, end - start), dtype=bool)
+    _, labels = cv2.connectedComponents(window, connectivity=8)
+    inked = labels > 0
+    first = inked.argmax(axis=0)
+    last = inked.shape[0] - 1 - inked[::-1].argmax(axis=0)
+    run = last - first + 1
+    centre = fixed - top
+    narrow = inked.any(axis=0) & (first >= lo - top) & (last < hi - top) & (run <= reach)
+    narrow &= (np.count_nonzero(inked, axis=0) == run) & (first <= centre + PAPER) & (last >= centre - PAPER)
+    piece_of = np.where(narrow, labels.max(axis=0), 0)
+    for piece in np.unique(piece_of[piece_of > 0]):
+        at = piece_of == piece
+        if np.ptp(first[at]) > 1 or np.ptp(last[at]) > 1:
+            narrow &= ~at
+    return narrow
 
 
 def across(ink: np.ndarray, fixed: int, start: int, end: int, reach: int, along_x: bool) -> np.ndarray:

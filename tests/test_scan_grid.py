@@ -345,3 +345,22 @@ def test_a_faded_rule_with_a_digit_close_beside_it_in_two_rows_still_parts_the_c
         ink[middle - 8 : middle + 8, x - 1 : x + 2] = 255
         ink[middle - 10 : middle + 10, x + 10 : x + 13] = 255
     assert _slots(grid.find_tables(ink)) == _truth(table_three)
+
+
+def test_a_lone_row_whose_only_inner_rule_is_in_dashes_is_a_table_of_two_cells() -> None:
+    """Table 二's last row (行政事业性收费 and its amount) carried alone to the next page, its one
+    inner rule broken into dashes shorter than any piece the line mask keeps (as on the seed-77 fax
+    fax-docx-2021-01 of the archive set): a table of one row and two cells, not a box of one."""
+    page = draw_table_page(sample_layout("2021", "二", seed=5))
+    last = max(c.row for c in page.cells)
+    label = min((c for c in page.cells if c.row == last), key=lambda c: c.col)
+    top, bottom = label.bbox[1], label.bbox[3]
+    blank = np.full_like(np.asarray(page.image), 255)
+    blank[300 : 300 + bottom - top + 3] = np.asarray(page.image)[top - 1 : bottom + 2]
+    ink = _ink(Image.fromarray(blank))
+    x = label.bbox[2]
+    _dashed_vertical(ink, x, 301, 301 + bottom - top)
+    assert grid.line_masks(ink, grid.line_unit(ink))[1][305 : 295 + bottom - top, x].max() == 0
+    (table,) = grid.find_tables(ink)
+    assert [(c.row, c.col, c.rowspan, c.colspan) for c in table.cells] == [(0, 0, 1, 1), (0, 1, 1, 1)]
+    assert abs(table.cells[0].bbox[2] - x) <= grid.line_unit(ink) // 2

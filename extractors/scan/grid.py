@@ -367,6 +367,7 @@ def _lone_rows(
         x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
         return any(f[0] <= x <= f[2] and f[1] <= y <= f[3] for f in frames)
 
+    reach = spacing(unit)[1]  # the side rules' outer edges stand off the rules' ends (a mask's ends shrink)
     joined = _joined_rules(_segments(horizontal), unit)
     rules = sorted((b for b in joined if b[2] - b[0] >= unit * LONE_RULE and not held(b)), key=lambda b: b[1])
     rows = []
@@ -374,7 +375,8 @@ def _lone_rows(
         apart = (b[1] + b[3]) / 2 - (a[1] + a[3]) / 2
         shared = min(a[2], b[2]) - max(a[0], b[0])
         if 1.5 * unit <= apart <= 6 * unit and shared >= 0.9 * max(a[2] - a[0], b[2] - b[0]):
-            rows.append((min(a[0], b[0]), a[1], max(a[2], b[2]), b[3]))
+            left, right = max(0, min(a[0], b[0]) - reach), min(horizontal.shape[1], max(a[2], b[2]) + reach)
+            rows.append((left, a[1], right, b[3]))
     return rows
 
 

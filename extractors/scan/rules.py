@@ -12,6 +12,11 @@ import numpy as np
 FULL_SHARE = 0.6
 DASHED_SHARE = 0.4
 WIDE_SLOT = 1.6
+WIDE_SLOT_SIDE = 0.3  # share of a wide slot's width at either side not searched for a dashed rule
+LONE_SLOT_SIDE = 0.1
+"""A lone row's inner rule may stand well off its middle: 行政事业性收费 | 0 of a Word 2021 table
+二 carried alone to a fax's next page (the archive set's seed-77 fax-docx-2021-01), its rule in
+dashes at 0.25 of the row's width."""
 TWO_COLUMNS = 8
 TRACE_SHARE = 0.2
 CROSSING = 3
@@ -185,7 +190,8 @@ def dashed_columns(
     xs: list[int], ys: list[int], ink: np.ndarray, vertical: np.ndarray, unit: int
 ) -> list[int]:
     """Column positions where a rule is drawn only in dashes, so no piece of it reached the line
-    mask: found in wide slots, near their middle, as dashes that run from rule to rule.
+    mask: found in wide slots, near their middle, as dashes that run from rule to rule. A table one
+    slot wide (a lone row whose only inner rule is in dashes) is searched all along but its ends.
 
     The dashes must reach both ends of a row's stretch and meet a crossing rule; a digit or a
     stroke of text inside a cell keeps off the rules above and below it. A slot too narrow to
@@ -197,14 +203,15 @@ def dashed_columns(
     margin, reach = spacing(unit)
     widths = np.diff(xs)
     narrowest = int(widths.min())
+    side = LONE_SLOT_SIDE if len(widths) == 1 else WIDE_SLOT_SIDE
     found: list[int] = []
     for r in range(len(ys) - 1):
         start, end = ys[r] + margin, ys[r + 1] - margin
         for c, width in enumerate(widths):
-            if width < WIDE_SLOT * narrowest or width < TWO_COLUMNS * unit:
+            if (len(widths) > 1 and width < WIDE_SLOT * narrowest) or width < TWO_COLUMNS * unit:
                 continue
             shares: dict[int, float] = {}
-            for x in range(xs[c] + int(width * 0.3), xs[c + 1] - int(width * 0.3) + 1):
+            for x in range(xs[c] + int(width * side), xs[c + 1] - int(width * side) + 1):
                 line = line_along(vertical, x, start, end, reach, False)
                 thin = thin_along(ink, x, start, end, reach, False)
                 if _dashed(line, thin, reach) and _hangs_from_rule(ink, x, ys[r], ys[r + 1], margin, reach):

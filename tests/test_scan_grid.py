@@ -364,3 +364,25 @@ def test_a_lone_row_whose_only_inner_rule_is_in_dashes_is_a_table_of_two_cells()
     (table,) = grid.find_tables(ink)
     assert [(c.row, c.col, c.rowspan, c.colspan) for c in table.cells] == [(0, 0, 1, 1), (0, 1, 1, 1)]
     assert abs(table.cells[0].bbox[2] - x) <= grid.line_unit(ink) // 2
+
+
+def test_a_table_whose_rules_broke_into_two_overlapping_parts_is_one_table() -> None:
+    """A fax broke table 二's left rule in one row, its right rule four rows lower and the rules
+    between near their left ends (as on the seed-79 fax fax-reportlab-2021-05 of the archive set):
+    its line work is two pieces whose boxes overlap, each holding some of the rows. One table."""
+    page = draw_table_page(sample_layout("2021", "二", seed=5))
+    ink = _ink(page.image)
+    unit = grid.line_unit(ink)
+    tops = sorted({c.bbox[1] for c in page.cells})
+    bottoms = sorted({c.bbox[3] for c in page.cells})
+    left = min(c.bbox[0] for c in page.cells)
+    right = max(c.bbox[2] for c in page.cells)
+    ink[tops[7] + 3 : bottoms[7] - 2, left - 4 : left + 5] = 0
+    ink[tops[11] + 3 : bottoms[11] - 2, right - 4 : right + 5] = 0
+    for row in (8, 9, 10, 11):
+        ink[tops[row] - 4 : tops[row] + 5, left + 3 * unit : left + 7 * unit] = 0
+    horizontal, vertical = grid.line_masks(ink, unit)
+    pieces = grid.components(cv2.dilate(horizontal | vertical, np.ones((5, 5), np.uint8)))
+    (a, _), (b, _) = sorted((p for p in pieces if p[0][3] - p[0][1] > 3 * unit), key=lambda p: p[0][1])
+    assert a[1] < b[1] < a[3] < b[3]
+    assert _slots(grid.find_tables(ink)) == _truth(page)

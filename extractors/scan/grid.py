@@ -328,12 +328,16 @@ def _aligned_parts(a: tuple[int, int, int, int], b: tuple[int, int, int, int], u
     broke at the crossings between its parts (fax pages do this), not two tables.
 
     Side by side, a gap of a few units is a broken rule: the report's tables are never side by side.
-    Stacked, it must be under a unit: a table's title between two tables leaves more.
+    Stacked, it must be under a unit: a table's title between two tables leaves more. Overlapping,
+    with the same sides, they are parts of one table whose side rules broke at different rows, each
+    part's rows hanging from one of them (the seed-79 fax fax-reportlab-2021-05 of the archive set:
+    table 二 in two such parts, one table of each, one left out as overlapping the other).
     """
     near = unit * 3
     side_by_side = min(abs(a[2] - b[0]), abs(b[2] - a[0])) <= near and _within(a[1], a[3], b[1], b[3], near)
     stacked = min(abs(a[3] - b[1]), abs(b[3] - a[1])) <= unit and _within(a[0], a[2], b[0], b[2], near)
-    return side_by_side or stacked
+    same_sides = abs(a[0] - b[0]) <= near and abs(a[2] - b[2]) <= near
+    return side_by_side or stacked or (same_sides and min(a[3], b[3]) > max(a[1], b[1]))
 
 
 def _frames(mask: np.ndarray, unit: int) -> list[tuple[int, int, int, int]]:

@@ -386,3 +386,19 @@ def test_a_table_whose_rules_broke_into_two_overlapping_parts_is_one_table() -> 
     (a, _), (b, _) = sorted((p for p in pieces if p[0][3] - p[0][1] > 3 * unit), key=lambda p: p[0][1])
     assert a[1] < b[1] < a[3] < b[3]
     assert _slots(grid.find_tables(ink)) == _truth(page)
+
+
+def test_a_faded_rule_between_sub_headers_runs_on_from_the_row_below() -> None:
+    """Table 四's column rule between 结果维持 and 结果纠正 under 未经复议直接起诉 faded to two
+    dashes, the lower one meeting the rule below; above them the spanning header has no rule there
+    at all, below it the rule is whole (the faxes of the archive set's seeds 77-79: sub-headers of
+    tables 三 and 四 read as one cell, a 2019 table 二 label with its value). The dashes stand alone,
+    so the rule ends with them and the two sub-headers stay apart."""
+    page = draw_table_page(sample_layout("2021", "四", seed=1))
+    ink = _ink(page.image)
+    cell = next(c for c in page.cells if c.row == 2 and c.col == 6)
+    x, top, bottom = cell.bbox[0], cell.bbox[1], cell.bbox[3]
+    ink[top + 3 : bottom - 2, x - 3 : x + 4] = 0
+    ink[top + 29 : top + 38, x - 1 : x + 2] = 255
+    ink[bottom - 20 : bottom - 1, x - 1 : x + 2] = 255
+    assert _slots(grid.find_tables(ink)) == _truth(page)

@@ -31,6 +31,16 @@ def test_engine_reads_known_digits_in_one_batch(name: str) -> None:
     assert all(0.8 <= confidence <= 1.0 for _, confidence in readings)
 
 
+
+def test_a_crop_reads_the_same_whatever_else_is_read_with_it() -> None:
+    """Strips run alone: numbers read beside a line wider than a strip are not padded to its width."""
+    engine = get_engine("rapidocr")
+    numbers = [_crop(text) for text in DIGITS]
+    alone = engine.recognise(numbers)
+    wide = _crop("二、主动公开政府信息情况" * 4)
+    assert engine.recognise([*numbers, wide])[: len(numbers)] == alone
+    assert engine.recognise([wide, *numbers])[1:] == alone
+
 @pytest.mark.parametrize("name", ENGINES)
 def test_engine_detects_lines_that_it_then_reads(name: str) -> None:
     lines = ["二、主动公开政府信息情况", "行政许可 1234"]

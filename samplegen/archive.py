@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import tempfile
 from dataclasses import asdict, dataclass, replace
@@ -47,6 +48,7 @@ REAL_KINDS = ("photo", "office")
 # Per kind: reportlab 2019, reportlab 2021, docx 2021, in turn.
 SOURCES = ("reportlab-2019", "docx-2021", "reportlab-2021")
 _TABLE_WORDS = ("第二十条", "申请人情况", "行政复议")
+_FIGURES_ROW = re.compile(r"[\d.\-/ \t]+(?:\r?\n|$)")  # a first line of figures and blank marks only
 
 
 @dataclass(frozen=True)
@@ -192,13 +194,17 @@ def _expected(sample: ReportSample) -> dict:
 
 
 def table_pages(pdf: Path) -> list[int]:
-    """The first page and every page whose text shows a table's words (1-based)."""
+    """The first page and every page that holds part of a table (1-based): its text shows a table's
+    words, or it opens with a row of figures carried over from the page before. A Word table 四 broken
+    without a repeated header leaves its row of values alone at the top of the next page (seed 21,
+    office-docx-2021-04: that page was left out, and the table's 15 values with it)."""
     document = pdfium.PdfDocument(str(pdf))
     try:
         pages = [1]
         for number in range(2, len(document) + 1):
             text = document[number - 1].get_textpage().get_text_range()
-            if any(word in text for word in _TABLE_WORDS) or "总计" in text:
+            carried = pages[-1] == number - 1 and _FIGURES_ROW.match(text.strip()) is not None
+            if any(word in text for word in _TABLE_WORDS) or "总计" in text or carried:
                 pages.append(number)
         return pages
     finally:

@@ -73,7 +73,9 @@ def make_upright(image: np.ndarray, engine: OcrEngine) -> UprightPage:
     height, width = grey.shape
     turns = 0
     lines = orientation.line_boxes(ink, unit)
-    if orientation.is_sideways(ink, unit, lines):
+    if orientation.is_sideways(ink, unit, lines) and not orientation.clearly_upright(
+        grey, lines, unit, engine
+    ):
         turns = 1
         grey, ink = np.ascontiguousarray(np.rot90(grey, 1)), np.ascontiguousarray(np.rot90(ink, 1))
         lines = orientation.line_boxes(ink, unit)

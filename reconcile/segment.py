@@ -6,6 +6,7 @@ publisher row, a wrapped label or a continuation page does not shift anything.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -26,6 +27,8 @@ class _Fitter:
         self.table = table
         self.rows = table.rows
         self.positions = {row.key: position for position, row in enumerate(self.rows)}
+        labels = tuple(tuple([row.label, *row.aliases]) if row.path else () for row in self.rows)
+        self.row_scores = _scorer(labels)
         self.anchors = tuple(table.anchors)
         self.other_anchors = tuple(other_anchors)
         self.evidence = TableEvidence(table)
@@ -51,12 +54,12 @@ class _Fitter:
         return self.positions[row.key] if row is not None else -1
 
     def best_row(self, text: str) -> tuple[Row | None, float]:
+        """The row whose label ``text`` matches best, rows after the current one a little preferred and
+        rows already read much less; None when no row could reach ``ROW_MATCH``."""
         index = self.position(self.current)
         best, best_score = None, 0.0
-        for position, row in enumerate(self.rows):
-            if not row.path:
-                continue
-            score = max(label_score(text, label) for label in [row.label, *row.aliases])
+        for position, score in self.row_scores(text):
+            row = self.rows[position]
             if position > index:
                 score += 2
             if row.key in self.evidence.rows:
@@ -178,6 +181,22 @@ class _Fitter:
             evidence.positioned = False
             evidence.lost = False
             evidence.damaged = True
+
+
+@lru_cache(maxsize=64)
+def _scorer(labels: tuple[tuple[str, ...], ...]) -> Callable[[str], tuple[tuple[int, float], ...]]:
+    """For one table's rows (each row's label and aliases; none for a row without a label), the rows a
+    text may name, as (position, score): those within the preference's 2 points of ``ROW_MATCH``. A
+    text is scored against a table's rows once, not once per fit and line."""
+
+    @lru_cache(maxsize=CACHED_TEXTS)
+    def scores(text: str) -> tuple[tuple[int, float], ...]:
+        found = (
+            (p, max((label_score(text, label) for label in row), default=0.0)) for p, row in enumerate(labels)
+        )
+        return tuple((position, score) for position, score in found if score + 2 >= ROW_MATCH)
+
+    return scores
 
 
 @lru_cache(maxsize=CACHED_TEXTS)

@@ -209,15 +209,20 @@ MARK_LENGTH = 4
 which table a line belongs to."""
 
 
-def _marks(tables: list[TableTemplate]) -> set[str]:
+def _marks(tables: list[TableTemplate]) -> frozenset[str]:
     """Label cores (rows, column headers) of these tables long enough to tell tables apart."""
-    cores = {
-        core(label) for table in tables for label in [*(r.label for r in table.rows), *table.column_labels]
-    }
-    return {c for c in cores if len(c) >= MARK_LENGTH}
+    return frozenset().union(
+        *(_table_marks(tuple(r.label for r in t.rows), tuple(t.column_labels)) for t in tables)
+    )
 
 
-def _is_mark(text: str, marks: set[str]) -> bool:
+@lru_cache(maxsize=64)
+def _table_marks(row_labels: tuple[str, ...], column_labels: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(c for c in map(core, row_labels + column_labels) if len(c) >= MARK_LENGTH)
+
+
+@lru_cache(maxsize=CACHED_TEXTS)
+def _is_mark(text: str, marks: frozenset[str]) -> bool:
     seen = core(text)
     return (
         len(seen) >= MARK_LENGTH
@@ -233,9 +238,7 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
     """
     other_anchors = [anchor for other in others for anchor in other.anchors]
     fitter = _Fitter(table, other_anchors)
-    has_anchor = any(
-        fitter.is_own_anchor(t.text) for line in lines for t in [*line.labels, *(line.cells or [])]
-    )
+    has_anchor = any(fitter.is_own_anchor(text) for text in _texts(lines))
     own, foreign = _marks([table]), _marks(others)
     own, foreign = own - foreign, foreign - own
     active = False
@@ -324,8 +327,18 @@ def _blank_unlabelled_row(fitter: _Fitter) -> None:
         fitter.evidence.rows[row.key] = RowEvidence()
 
 
+def _texts(lines: list[Line]) -> set[str]:
+    """The distinct texts of the lines' labels and grid cells."""
+    return {token.text for line in lines for token in [*line.labels, *(line.cells or [])]}
+
+
 def _is_label(cell: Token) -> bool:
-    return bool(cell.text.strip()) and not is_value_like(cell.text)
+    return _is_label_text(cell.text)
+
+
+@lru_cache(maxsize=CACHED_TEXTS)
+def _is_label_text(text: str) -> bool:
+    return bool(text.strip()) and not is_value_like(text)
 
 
 def _has_values(cells: list[Token]) -> bool:

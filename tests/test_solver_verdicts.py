@@ -2,9 +2,12 @@
 (flattened, ``a | b |`` rows, HTML, cells run together, damaged) as the code before them gave it.
 
 tests/fixtures/solver_verdicts.json was written by ``python -m samplegen.verdict_corpus`` at the
-revision before the speed-ups. One change is allowed, and only where the old code gave up: a cell of
-a table whose solve ran out of budget (``solve_incomplete``) that the old code flagged may now be
-decided, and then it must be right (the generated truth, or what the damage left the print saying).
+revision before the speed-ups, and written again once when the value a flagged cell shows became the
+first optimal fit in a fixed order instead of wherever CP-SAT's search landed (no ``needs_review`` and
+no certain value changed; 178 flagged cells' shown values did). One change is allowed, and only where
+the old code gave up: a cell of a table whose solve ran out of budget (``solve_incomplete``) that the
+old code flagged may now be decided, and then it must be right (the generated truth, or what the damage
+left the print saying).
 A cell the old code decided keeps its value and stays certain; everywhere else nothing changes.
 """
 

@@ -29,8 +29,8 @@ class _Fitter:
         self.positions = {row.key: position for position, row in enumerate(self.rows)}
         labels = tuple(tuple([row.label, *row.aliases]) if row.path else () for row in self.rows)
         self.row_scores = _scorer(labels)
-        self.anchors = tuple(table.anchors)
-        self.other_anchors = tuple(other_anchors)
+        self.is_own_anchor = _holder(tuple(table.anchors))
+        self.is_other_anchor = _holder(tuple(other_anchors))
         self.evidence = TableEvidence(table)
         self.current: Row | None = None
         self.pending = ""
@@ -42,12 +42,6 @@ class _Fitter:
         copy of the table (a report bound twice), which is counted and not read. Merged, 25 copies
         made rows of 25 times their cells and a solve of minutes. Values for new rows make it a
         continuation (续表), read as usual."""
-
-    def is_own_anchor(self, text: str) -> bool:
-        return _holds_phrase(text, self.anchors)
-
-    def is_other_anchor(self, text: str) -> bool:
-        return _holds_phrase(text, self.other_anchors)
 
     def position(self, row: Row | None) -> int:
         """The row's place in the template (-1: no row)."""
@@ -199,9 +193,15 @@ def _scorer(labels: tuple[tuple[str, ...], ...]) -> Callable[[str], tuple[tuple[
     return scores
 
 
-@lru_cache(maxsize=CACHED_TEXTS)
-def _holds_phrase(text: str, phrases: tuple[str, ...]) -> bool:
-    return any(contains_phrase(text, phrase) for phrase in phrases)
+@lru_cache(maxsize=64)
+def _holder(phrases: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a text holds one of these phrases (a table's titles), cached per text."""
+
+    @lru_cache(maxsize=CACHED_TEXTS)
+    def holds(text: str) -> bool:
+        return any(contains_phrase(text, phrase) for phrase in phrases)
+
+    return holds
 
 
 MARK_LENGTH = 4

@@ -105,8 +105,9 @@ class Check(BaseModel):
     """One verdict of reconciliation, for a reviewer.
 
     ``kind``: ``rule`` (a sum of the template, with expected and actual values), ``ambiguous`` (cells
-    whose value other equally good readings change, with those values), ``correction`` (a reading the
-    rules proved wrong), ``structure`` (a table or row that is missing or could not be placed).
+    whose value other equally good readings change, with those values; passed when the report's prose
+    picked one of them), ``correction`` (a reading the rules proved wrong), ``structure`` (a table or
+    row that is missing or could not be placed).
     """
 
     kind: Literal["rule", "ambiguous", "correction", "structure"]

@@ -28,6 +28,8 @@ class Column(BaseModel):
     rarity: int = 0
     """How unusual a number in this column is (0 = common). Only breaks ties between readings that fit
     equally well; it never removes a doubt (``needs_review`` is decided without it)."""
+    narrative: list[str] = Field(default_factory=list)
+    """Words a report's prose uses for this column beside one of its figures (``reconcile.narrative``)."""
 
 
 class Row(BaseModel):
@@ -37,6 +39,8 @@ class Row(BaseModel):
     key: str
     path: list[str]
     aliases: list[str] = Field(default_factory=list)
+    narrative: list[str] = Field(default_factory=list)
+    """Words a report's prose uses for this row beside one of its figures (``reconcile.narrative``)."""
 
     @property
     def label(self) -> str:

@@ -17,6 +17,7 @@ from models.template import Template, builtin_templates
 from reconcile.assemble import build_table, document_status, rule_checks, structure_problem
 from reconcile.evidence import TableEvidence
 from reconcile.lines import Line, to_lines
+from reconcile.narrative import narrative_figures
 from reconcile.report_meta import find_report_info
 from reconcile.segment import fit_table
 from reconcile.solver import TableDecision, observed_decision, solve_table
@@ -95,11 +96,13 @@ def reconcile_document(observations: Observations, source: SourceInfo) -> Docume
     template = next(t for t in _kinds()[kind] if t.version == max(set(versions), key=versions.count))
     tables, checks = [], []
     solved = []
+    texts = [token.text for token in observations.tokens]
     for evidence in evidences:
         if not evidence.found:
             message = f"table {evidence.table.title} not found in the source"
             checks.append(structure_problem(evidence.table.id, "table_missing", message))
             continue
+        evidence.narrative = narrative_figures(texts, evidence.table)
         if evidence.repeats:
             message = f"table {evidence.table.title} appears more than once; only the first copy is read"
             checks.append(structure_problem(evidence.table.id, "table_repeated", message))

@@ -121,6 +121,24 @@ def build_table(
                     alternatives=[decided.value, *decided.alternatives],
                 )
             )
+        if decided.narrative is not None:
+            ruled_out = ", ".join(_text(a) for a in decided.ruled_out)
+            checks.append(
+                Check(
+                    kind="ambiguous",
+                    table=decision.table.id,
+                    name=f"{spec.row.key}/{spec.column.key}",
+                    passed=True,
+                    message=(
+                        f"{' / '.join(_cell_paths(decision, spec.key))}: the source and the rules allow "
+                        f"{_text(decided.value)} or {ruled_out}; the report's text picks its row's split: "
+                        f"{decided.narrative}"
+                    ),
+                    cells=[[*spec.key]],
+                    actual=decided.value,
+                    alternatives=[decided.value, *decided.ruled_out],
+                )
+            )
         if decided.origin == "corrected":
             read = repr(token.text) if token is not None else "nothing"
             result = "no value" if decided.value is None else _text(decided.value)

@@ -10,10 +10,14 @@ gets them as one table constraint over the row's cells: CP-SAT propagates such a
 a model of the cuts themselves (a 2021 table 三 run together took minutes that way). A row with too
 many ways (``MAX_SPLITS``) is modelled as a path instead: through (position in the row's text, next
 free cell) nodes, an edge leaves the next cell empty, puts the next part in it, or drops a reading.
+Where the sums tie rows of runs together (table 三), the solver first looks for a fit that breaks no
+sum; there each row is a chain of cut positions (``run_chain``), which CP-SAT solves far faster with
+the sums hard than either form above.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -190,6 +194,66 @@ def split_table(
     drops = model.new_int_var(0, max(len(way[1]) for way in ways), "drops")
     model.add_allowed_assignments([*shown_vars, *empty_vars.values(), drops], list(table))
     return SplitTable(shown_vars, empty_vars, drops, table)
+
+
+@dataclass
+class RunChain:
+    """A row read as consecutive stretches of its text, one per cell: cell j holds what lies between
+    ``cuts[j]`` and ``cuts[j + 1]`` (nothing when they meet), ``shown`` its scaled value (0 when
+    empty or a blank marker), ``empty`` whether it shows no number. Nothing is dropped."""
+
+    cuts: list[cp_model.IntVar]
+    shown: list[cp_model.IntVar]
+    empty: list[cp_model.IntVar]
+    parts: dict[tuple[int, int], Reading]
+
+    def occupants(self, solver: cp_model.CpSolver) -> dict[int, Reading]:
+        stretches = [(solver.value(a), solver.value(b)) for a, b in itertools.pairwise(self.cuts)]
+        return {j: self.parts[stretch] for j, stretch in enumerate(stretches) if stretch[0] != stretch[1]}
+
+    def dropped_in(self, solver: cp_model.CpSolver) -> list[int]:
+        return []
+
+
+def run_chain(
+    model: cp_model.CpModel,
+    columns: list[Column],
+    readings: list[Reading],
+    holds: Holds,
+    decimals: int,
+    bound: int,
+) -> RunChain:
+    """The row as a chain of cuts through its readings' text, for a fit that drops nothing.
+
+    The cuts are positions in the readings laid end to end (a reading that is no run is one
+    position wide); each cell gets one small table constraint over (its first cut, its last cut,
+    the value shown, empty). The chain is the whole row's ways to read it without listing them: a
+    row of 15 digits has tens of thousands, and as one table of them (or as a path of edge literals)
+    CP-SAT needed 11 deterministic seconds for a 2021 table 三's fit that this finds in 0.7.
+    """
+    parts: dict[tuple[int, int], Reading] = {}
+    offset = 0
+    for reading in readings:
+        pieces = parts_of(reading.token.text) if is_run(reading) else {(0, 1): reading}
+        parts.update({(offset + a, offset + b): part for (a, b), part in pieces.items()})
+        offset += len(reading.token.text) if is_run(reading) else 1
+    starts = sorted({a for a, _ in parts} | {offset})
+    cuts = [model.new_int_var(0, offset, f"cut{j}") for j in range(len(columns) + 1)]
+    model.add(cuts[0] == 0)
+    model.add(cuts[-1] == offset)
+    shown, empty = [], []
+    for j, column in enumerate(columns):
+        tuples = [(t, t, 0, 1) for t in starts]
+        for (a, b), part in parts.items():
+            if part.parsed.kind == "blank":
+                tuples.append((a, b, 0, 1))
+            elif numeric_fits(part, column, holds):
+                tuples.append((a, b, part.parsed.scaled(decimals), 0))
+        low = -bound if column.signed else 0
+        shown.append(model.new_int_var(low, bound, f"shown{j}"))
+        empty.append(model.new_bool_var(f"empty{j}"))
+        model.add_allowed_assignments([cuts[j], cuts[j + 1], shown[j], empty[j]], tuples)
+    return RunChain(cuts, shown, empty, parts)
 
 
 Node = tuple[int, int, int]

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from models.lexicon import ParsedValue, parse_value
 from models.observation import Token
-from models.template import TableTemplate
+from models.template import CellKey, TableTemplate
+from reconcile.narrative import Figure
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class TableEvidence:
     anchored: bool = False
     repeats: int = 0
     """Copies of the table after the first (its title again after its rows): not read."""
+    narrative: dict[CellKey, Figure] = field(default_factory=dict)
+    """Figures the report's prose gives for the table's cells (``reconcile.narrative``)."""
 
     @property
     def score(self) -> float:

@@ -24,7 +24,17 @@ from ortools.sat.python import cp_model
 
 from models.lexicon import ParsedValue
 from models.template import CellKey, Column, TableTemplate
-from reconcile.digit_runs import RunPlacement, SplitTable, is_run, place_runs, run_values, split_table, splits
+from reconcile.digit_runs import (
+    RunChain,
+    RunPlacement,
+    SplitTable,
+    is_run,
+    place_runs,
+    run_chain,
+    run_values,
+    split_table,
+    splits,
+)
 from reconcile.evidence import Reading, RowEvidence, TableEvidence
 
 CERTAIN = 0.9
@@ -79,6 +89,10 @@ class CellDecision:
     alternatives: list[Decimal | None] = field(default_factory=list)
     unproven: bool = False
     unreadable: bool = False
+    narrative: str | None = None
+    """The sentence of the report's prose whose figures picked this cell's row among the splits the
+    source and the sums allow (``ruled_out``: the values the others gave the cell); None otherwise."""
+    ruled_out: list[Decimal | None] = field(default_factory=list)
 
 
 @dataclass
@@ -107,7 +121,7 @@ class _Budget:
         self.left = seconds
 
     def solver(
-        self, seconds: float, proof: bool = False, in_order: bool = False, light: bool = False
+        self, seconds: float, proof: bool = False, in_order: bool = False, perfect: bool = False
     ) -> cp_model.CpSolver:
         """One worker, bounded in deterministic time so a document gives the same answer however loaded
         the machine is; the wall-clock bound is only a safety net.
@@ -118,18 +132,21 @@ class _Budget:
         ``in_order``: the first solution of a depth-first search over the model's decision strategy, the
         smallest in its order; presolve keeps every solution and symmetry breaking is off, as either
         could drop that solution.
-        ``light``: one presolve pass, no probing, no LP relaxation, for the search for a fit that costs
-        nothing: where every sum must hold, propagation finds it (12 bench texts' 35 tables: 0.45 ->
-        0.24 s CPU, the same optima).
+        ``perfect``: a search among fits that break no sum, drop and correct nothing (``_free_fit``, any
+        solve of a model of perfect fits, ``_perfect_fit``, proofs included): propagation finds them, so
+        one presolve pass, without probing or LP relaxation (12 bench texts' 35 free fits: 0.45 -> 0.24 s
+        CPU, the same optima; the 2021 table 三 of tests/test_digit_runs.py seed 1: 7.0 s of CPU with the
+        defaults, 4.3 s so), and presolve pays even in proofs (that table's proof: 5.9 deterministic
+        seconds without it, 1.0 with it).
         """
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
-        if proof:
+        if proof and not perfect:
             solver.parameters.cp_model_presolve = False
-        if proof or in_order or light:
+        if proof or in_order or perfect:
             solver.parameters.cp_model_probing_level = 0
             solver.parameters.linearization_level = 0
-        if in_order or light:
+        if in_order or perfect:
             solver.parameters.max_presolve_iterations = 1
         if in_order:
             solver.parameters.search_branching = cp_model.FIXED_SEARCH
@@ -165,9 +182,17 @@ def gaps_observed(row: RowEvidence) -> bool:
     return not row.damaged and not row.open and not any(token.recognised for token in tokens)
 
 
+def splits_runs(row: RowEvidence) -> bool:
+    """A row whose runs are split: splitting reads a row's missing parts as blanks, so only where its
+    gaps were seen empty."""
+    return not row.positioned and gaps_observed(row) and any(map(is_run, row.readings))
+
+
 class _TableModel:
-    def __init__(self, evidence: TableEvidence) -> None:
+    def __init__(self, evidence: TableEvidence, perfect: bool = False) -> None:
         self.evidence = evidence
+        self.perfect = perfect
+        """A model of the fits that break no sum, drop and correct nothing (``_perfect_fit``)."""
         self.table = evidence.table
         numbers = run_values([r for ev in evidence.rows.values() for r in ev.readings])
         self.decimals = max((p.decimals for p in numbers), default=0)
@@ -180,7 +205,7 @@ class _TableModel:
         self.reading_vars: dict[int, cp_model.IntVar] = {}
         self.corrections: dict[int, cp_model.IntVar] = {}
         self.placements: dict[str, _RowPlacement] = {}
-        self.runs: dict[str, RunPlacement | SplitTable] = {}
+        self.runs: dict[str, RunPlacement | SplitTable | RunChain] = {}
         self.vacant: dict[CellKey, cp_model.IntVar] = {}
         """Literals of cells that an order-only row may leave unobserved (true: no reading there)."""
         self.unobserved: set[CellKey] = set()
@@ -275,9 +300,10 @@ class _TableModel:
         cells = [(row_key, column.key) for column in columns]
         readings = evidence.readings
         observed = gaps_observed(evidence)
-        if not evidence.positioned and observed and any(map(is_run, readings)):
-            # Splitting a run reads its row's missing parts as blanks: only where gaps were seen empty.
-            self.runs[row_key] = self.place_run_row(cells, readings)
+        if splits_runs(evidence):
+            self.runs[row_key] = (
+                self.chain_run_row(cells, readings) if self.perfect else self.place_run_row(cells, readings)
+            )
             return
         if evidence.positioned or len(readings) == len(cells):
             for cell, reading in zip(cells, readings, strict=True):
@@ -387,6 +413,23 @@ class _TableModel:
             return 0 if self.certain(cell, reading) else None
         return reading.parsed.scaled(self.decimals) if self.certain(cell, reading) else None
 
+    def chain_run_row(self, cells: list[CellKey], readings: list[Reading]) -> RunChain:
+        """A row of runs in a perfect fit: a chain of cuts (``reconcile.digit_runs.run_chain``), its
+        cells tied to the values the chain shows as ``place_run_row`` ties them to a table of ways."""
+        columns = [self.table.cell_map[cell].column for cell in cells]
+        chain = run_chain(self.model, columns, readings, self.holds, self.decimals, self.bound)
+        for j, cell in enumerate(cells):
+            if cell in self.table.derivable:
+                self.model.add(self.values[cell] == chain.shown[j]).only_enforce_if(chain.empty[j].Not())
+                self.put(cell, None, [chain.empty[j]])
+            else:
+                self.model.add(self.values[cell] == chain.shown[j])
+            if columns[j].rarity:
+                shown = self.model.new_bool_var(f"nonzero{j}")
+                self.model.add(chain.shown[j] == 0).only_enforce_if(shown.Not())
+                self.tie_breaks.append((columns[j].rarity, shown))
+        return chain
+
     def constant(self, reading: Reading) -> int | None:
         """The fixed scaled value a certain reading gives any cell (a blank is 0); else None."""
         if reading.token.confidence < CERTAIN:
@@ -436,7 +479,7 @@ def _best_fit(built: _TableModel, budget: _Budget) -> tuple[cp_model.CpSolver, i
     """
     if budget.spent:
         raise _Unsolved("its budget was spent before the solve")
-    free = _free_fit(built, budget)
+    free = _free_fit(built, budget, FREE_FIT_SECONDS)
     if free is not None:
         return free
     model = built.model
@@ -468,9 +511,12 @@ def _tie_break(built: _TableModel, solver: cp_model.CpSolver) -> int:
     return sum(cost * solver.boolean_value(literal) for cost, literal in built.tie_breaks)
 
 
-def _free_fit(built: _TableModel, budget: _Budget) -> tuple[cp_model.CpSolver, int, bool, int] | None:
+def _free_fit(
+    built: _TableModel, budget: _Budget, seconds: float
+) -> tuple[cp_model.CpSolver, int, bool, int] | None:
     """The tie-breaks' choice among the fits that cost nothing (every sum holds, no reading dropped or
-    corrected), as ``_best_fit`` returns it; None when there is no such fit.
+    corrected), as ``_best_fit`` returns it; None when there is no such fit, or none was found in
+    ``seconds``.
 
     Where one exists (every clean text), the optimal fits are exactly these, so their costs are fixed
     at 0 for every later solve, and the tie-breaks are decided in the same search: after a separate
@@ -481,7 +527,7 @@ def _free_fit(built: _TableModel, budget: _Budget) -> tuple[cp_model.CpSolver, i
     free = [literal.Not() for _, literal in built.costs]
     model.add_assumptions(free)
     model.minimize(sum(cost * literal for cost, literal in built.tie_breaks))
-    solver = budget.solver(FREE_FIT_SECONDS, light=True)
+    solver = budget.solver(seconds, perfect=True)
     status = solver.solve(model)
     budget.spend(solver)
     model.clear_assumptions()
@@ -556,15 +602,16 @@ def solve_table(evidence: TableEvidence, budget_seconds: float = TABLE_BUDGET) -
     forced = _forced_values(built, seen_rows)
     if forced is not None:
         return _decision(built, seen_rows, _Outcome(forced, _in_place(built)))
-    for row in built.table.rows:
-        if row.key in seen_rows:
-            built.add_row(row.key, evidence.rows[row.key])
-    built.add_rules()
     budget = _Budget(budget_seconds)
-    try:
-        reference, optimum, proven, tie_break = _best_fit(built, budget)
-    except _Unsolved as exc:
-        return observed_decision(evidence, f"table {evidence.table.id}: {exc}")
+    perfect = _perfect_fit(evidence, seen_rows, budget)
+    if perfect is not None:
+        built, (reference, optimum, proven, tie_break) = perfect
+    else:
+        _add_rows(built, seen_rows)
+        try:
+            reference, optimum, proven, tie_break = _best_fit(built, budget)
+        except _Unsolved as exc:
+            return observed_decision(evidence, f"table {evidence.table.id}: {exc}")
     best = {cell: reference.value(var) for cell, var in built.values.items()}
     missing = built.unobserved | _vacant(built, reference)
     checkable = [k for k in built.values if k[0] in seen_rows and k not in built.fixed and k not in missing]
@@ -592,6 +639,8 @@ def solve_table(evidence: TableEvidence, budget_seconds: float = TABLE_BUDGET) -
         dropped[row_key] = [evidence.rows[row_key].readings[i] for i in run.dropped_in(solver)]
     dropped = {key: readings for key, readings in dropped.items() if readings}
     outcome = _Outcome(best, _occupants(built, solver), missing, corrected, dropped, alternatives, unsure)
+    if optimum == 0:
+        _pick_by_narrative(built, outcome, budget)
     return _decision(built, seen_rows, outcome)
 
 
@@ -609,6 +658,48 @@ def _seen_value(
     return solver.value(built.values[cell])
 
 
+def _add_rows(built: _TableModel, seen_rows: set[str]) -> None:
+    for row in built.table.rows:
+        if row.key in seen_rows:
+            built.add_row(row.key, built.evidence.rows[row.key])
+    built.add_rules()
+
+
+PERFECT_SECONDS = 3.0
+"""Deterministic seconds to look for a perfect fit before the general model; the 2021 tables 三 run
+together of tests/test_digit_runs.py find theirs in 0.7-0.9."""
+
+
+def _perfect_fit(
+    evidence: TableEvidence, seen_rows: set[str], budget: _Budget
+) -> tuple[_TableModel, tuple[cp_model.CpSolver, int, bool, int]] | None:
+    """The model of perfect fits of a table whose sums tie rows of runs together and its fit as
+    ``_best_fit`` returns it (``_free_fit``), when one fits perfectly: no sum broken, nothing dropped
+    or corrected; None when there is none (or none was found in ``PERFECT_SECONDS``), and for other
+    tables.
+
+    Every optimal solution of the general model then costs nothing, so the model of such fits alone
+    has the same optimal solutions, and in it the sums are hard: CP-SAT propagates them where the
+    general model searches with them broken. Its run rows are chains of cuts (``RunChain``), which
+    need no list of a row's ways. A 2021 table 三 run together took the general model more than its
+    8 s budget; this one finds the fit and proves it the only one in under 3 deterministic seconds.
+    A table whose runs no sum ties to another row's (二, 四) gains nothing: its solve stays as it was.
+    """
+    runs = {key for key in seen_rows if splits_runs(evidence.rows[key])}
+    rules = evidence.table.rule_instances
+    if not any(len(runs & {row for row, _ in (*inst.lhs, *inst.rhs)}) > 1 for inst in rules):
+        return None
+    built = _TableModel(evidence, perfect=True)
+    readings = [reading for key in runs for reading in evidence.rows[key].readings]
+    if not all(is_run(reading) or built.constant(reading) is not None for reading in readings):
+        return None
+    _add_rows(built, seen_rows)
+    for _, literal in built.costs:
+        built.model.add(literal == 0)
+    fit = _free_fit(built, budget, PERFECT_SECONDS)
+    return None if fit is None else (built, fit)
+
+
 @dataclass
 class _Outcome:
     """What the solve chose and proved: scaled values, each cell's reading, and the doubts."""
@@ -621,6 +712,8 @@ class _Outcome:
     dropped: dict[str, list[Reading]] = field(default_factory=dict)
     alternatives: dict[CellKey, set[int | None]] = field(default_factory=dict)
     unsure: set[CellKey] = field(default_factory=set)
+    picked: dict[CellKey, tuple[str, set[int | None]]] = field(default_factory=dict)
+    """Cells of rows the prose's figures picked a split for: the sentence, and the values ruled out."""
 
 
 def _decision(built: _TableModel, seen_rows: set[str], outcome: _Outcome) -> TableDecision:
@@ -649,8 +742,80 @@ def _decision(built: _TableModel, seen_rows: set[str], outcome: _Outcome) -> Tab
         else:
             value = None if unheld and alts else built.unscale(best[key])
         cells[key] = CellDecision(value, reading, origin, alts, key in outcome.unsure, unheld)
+        if key in outcome.picked:
+            sentence, ruled_out = outcome.picked[key]
+            cells[key].narrative = sentence
+            cells[key].ruled_out = sorted((built.unscale(v) for v in ruled_out - {best[key]}), key=_none_last)
     arranged = frozenset([*built.placements, *built.runs])
     return TableDecision(built.table, cells, outcome.dropped, incomplete, arranged)
+
+
+def _pick_by_narrative(built: _TableModel, outcome: _Outcome, budget: _Budget) -> None:
+    """Rows whose readings the fit arranged (split runs, order-only rows), where the prose's figures
+    (``TableEvidence.narrative``) pick exactly one of the arrangements that fit perfectly: their cells
+    take its values, no longer ambiguous. A figure only chooses among what the source allows: no
+    arrangement with it means the prose disagrees and nothing changes, nor when several have it.
+
+    Two solves per such row: a perfect fit with the figures (none: they disagree), then one with the
+    figures that differs from it somewhere in the row (none: it is the only one).
+    """
+    figures = built.evidence.narrative
+    model, values = built.model, built.values
+    for row_key in [*built.runs, *built.placements]:
+        cells = [(row_key, column.key) for column in built.table.section_of(row_key).columns]
+        said = {cell: figures[cell] for cell in cells if cell in figures}
+        if (
+            not said
+            or not any(cell in outcome.alternatives for cell in cells)
+            or any(cell in built.vacant or cell in outcome.unsure for cell in cells)
+            or any(figure.value.scaleb(built.decimals) % 1 for figure in said.values())
+        ):
+            continue
+        says = model.new_bool_var(f"the prose's figures for {row_key}")
+        for cell, figure in said.items():
+            model.add(values[cell] == int(figure.value.scaleb(built.decimals))).only_enforce_if(says)
+        found = _solve_assuming(built, [says], budget)
+        if found is None:
+            continue
+        shown = {cell: found.value(values[cell]) for cell in cells}
+        elsewhere = model.new_bool_var(f"another split of {row_key}")
+        differs = []
+        for cell in cells:
+            differs.append(model.new_bool_var(""))
+            model.add(values[cell] != shown[cell]).only_enforce_if(differs[-1])
+        model.add_bool_or(differs).only_enforce_if(elsewhere)
+        if budget.spent or _solve_assuming(built, [says, elsewhere], budget, infeasible=True) is not None:
+            continue
+        sentence = next(iter(said.values())).sentence
+        occupants = _occupants(built, found)
+        for cell in cells:
+            if cell in outcome.alternatives:
+                outcome.picked[cell] = (sentence, outcome.alternatives.pop(cell))
+            outcome.best[cell] = shown[cell]
+            if cell in occupants:
+                outcome.occupant[cell] = occupants[cell]
+            else:
+                outcome.occupant.pop(cell, None)
+
+
+def _solve_assuming(
+    built: _TableModel, assumptions: list[cp_model.IntVar], budget: _Budget, infeasible: bool = False
+) -> cp_model.CpSolver | None:
+    """A solution of the model (its fits as good as the optimum, ``_alternatives`` bounds them) under
+    ``assumptions``; None when there is none or the budget ran out. ``infeasible``: return the solver
+    unless there is proof of none (a search cut short proves nothing)."""
+    if budget.spent:
+        return None
+    built.model.clear_objective()
+    built.model.clear_assumptions()
+    built.model.add_assumptions(assumptions)
+    solver = budget.solver(budget.left, proof=True, perfect=built.perfect)
+    status = solver.solve(built.model)
+    budget.spend(solver)
+    built.model.clear_assumptions()
+    if infeasible:
+        return None if status == cp_model.INFEASIBLE else solver
+    return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
 
 def _forced_values(built: _TableModel, seen_rows: set[str]) -> dict[CellKey, int] | None:
@@ -833,14 +998,18 @@ def _alternatives(
         model.add_bool_or([differs[key] for key in remaining]).only_enforce_if(round_on)
         model.clear_assumptions()
         model.add_assumptions([round_on])
-        model.maximize(sum(differs[key] for key in remaining))
-        solver = budget.solver(ROUND_SECONDS, proof=True)
+        if not built.perfect:
+            model.maximize(sum(differs[key] for key in remaining))
+        # A model of perfect fits pays a presolve per solve (0.4-1.4 s of CPU for a table 三) and its
+        # short searches for many differing cells never ended in time: one search per round there.
+        seconds = budget.left if built.perfect else ROUND_SECONDS
+        solver = budget.solver(seconds, proof=True, perfect=built.perfect)
         seen = _Solutions(built, checkable)
         status = solver.solve(model, seen)
         budget.spend(solver)
         if status == cp_model.UNKNOWN and not budget.spent:
             model.clear_objective()
-            solver = budget.solver(budget.left, proof=True)
+            solver = budget.solver(budget.left, proof=True, perfect=built.perfect)
             status = solver.solve(model, seen)
             budget.spend(solver)
         if status == cp_model.INFEASIBLE:

@@ -42,15 +42,41 @@ def date_line(sample: ReportSample, rng: random.Random) -> str:
     return rng.choice((f"时间:{stamp} {rng.randint(8, 18)}:{rng.randint(0, 59):02d}", f"发布日期：{stamp}"))
 
 
-def opening(sample: ReportSample, rng: random.Random) -> list[str]:
-    """The paragraphs before table 二: an opening, then 一、总体情况 with a figure from table 三."""
+def opening(sample: ReportSample, rng: random.Random, disclosed: bool = False) -> list[str]:
+    """The paragraphs before table 二: an opening, then 一、总体情况 with a figure from table 三 and,
+    when ``disclosed``, a paragraph on 主动公开 with table 二's figures (``disclosure``)."""
     received = _figure(sample, "三", ("new_received", "total"))
     paragraphs = [rng.choice(_OPENINGS).format(issuer=sample.issuer, year=sample.year)]
     paragraphs.append(heading(1, "总体情况", False))
     paragraphs += rng.sample(_GENERAL, 2)
     if received is not None:
         paragraphs.append(f"{sample.year}年共收到政府信息公开申请{received}件，均已按规定时限答复。")
+    if disclosed:
+        paragraphs += disclosure(sample, rng)
     return [p.format(issuer=sample.issuer, year=sample.year) for p in paragraphs]
+
+
+def disclosure(sample: ReportSample, rng: random.Random) -> list[str]:
+    """（二）主动公开情况 with figures of table 二 in the words reports use (``动态更新本年度制发的规范性
+    文件77件``): the normative documents' row, sometimes the regulations' and the decisions'."""
+    two = next(table for table in sample.tables if table.table.id == "二").expected
+
+    def said(sentence: str, row: str, *columns: str) -> str:
+        return sentence.format(*(two[row, column] for column in columns))
+
+    start = rng.choice(("动态更新本年度", "全年", "本年度"))
+    if sample.template.version == "2019":
+        columns = ("made", "published", "total_public")
+        text = "新制作规范性文件{}件，新公开{}件，对外公开总数{}件。"
+        sentences = [said(start + text, "normative_documents", *columns)]
+    else:
+        text, columns = "制发的规范性文件{}件，废止{}件，现行有效{}件。", ("issued", "repealed", "in_force")
+        sentences = [said(start + text, "normative_documents", *columns)]
+        if rng.random() < 0.5:
+            sentences.insert(0, said("制发规章{}件，现行有效{}件。", "regulations", "issued", "in_force"))
+    if rng.random() < 0.5:
+        sentences.append(said("全年作出行政许可决定{}件。", "licensing", "decisions"))
+    return [heading(-2, "主动公开情况", False), "".join(sentences)]
 
 
 def closing(sample: ReportSample, rng: random.Random) -> list[str]:

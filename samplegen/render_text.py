@@ -43,15 +43,16 @@ def render_pipe_text(sample: ReportSample, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_joined_text(sample: ReportSample, rng: random.Random) -> str:
+def render_joined_text(sample: ReportSample, rng: random.Random, disclosed: bool = False) -> str:
     """Each table row's cells run together with no separator, as a browser's innerText flattens a table:
     a row's values make one string of digits, glued to the row's label (``…数量801000081``) or, in some
     documents, on a line of their own; table 四's one row is one run. Empty cells leave nothing, header
-    cells stand one per line as in the flattened form."""
+    cells stand one per line as in the flattened form. ``disclosed``: the prose gives table 二's figures
+    too (``samplegen.narrative.disclosure``)."""
     style = random_style(rng)
     glue = rng.random() < 0.7
     lines = [sample.title, date_line(sample, rng), ""]
-    lines += opening(sample, rng)
+    lines += opening(sample, rng, disclosed)
     for layout in _layouts(sample, style):
         lines.append(layout.title)
         for row in layout.rows:

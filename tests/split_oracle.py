@@ -71,10 +71,13 @@ def _settle(
     return True
 
 
-def only_reading(table: TableTemplate, runs: dict[str, str], truth: dict[CellKey, int]) -> bool:
+def only_reading(
+    table: TableTemplate, runs: dict[str, str], truth: dict[CellKey, int], seconds: float = 120
+) -> bool:
     """Whether the truth is the one reading of the rows' runs under all of the table's sums.
 
-    ``runs``: each row's cells run together (every row of the table).
+    ``runs``: each row's cells run together (every row of the table). ``seconds``: how long CP-SAT may
+    search before the oracle gives up (TimeoutError).
     """
     model = cp_model.CpModel()
     bound = 10 * sum(int(run) if len(run) < 16 else 10**15 for run in runs.values()) + 1
@@ -101,7 +104,7 @@ def only_reading(table: TableTemplate, runs: dict[str, str], truth: dict[CellKey
     model.add_bool_or(differs)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 120
+    solver.parameters.max_time_in_seconds = seconds
     status = solver.solve(model)
     if status not in (cp_model.INFEASIBLE, cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise TimeoutError(f"table {table.id}: the oracle did not decide ({solver.status_name(status)})")

@@ -67,8 +67,12 @@ def test_shown_fit_is_the_smallest_in_order(tmp_path: Path, monkeypatch: pytest.
         model.clear_assumptions()
         model.proto.search_strategy.clear()
 
-        def var(v: cp_model.IntVar) -> cp_model.IntVar:
-            return model.get_int_var_from_proto_index(v.index)
+        def var(v: cp_model.LinearExprT) -> cp_model.LinearExprT:
+            """The clone's variable; a cell's value that is an expression or a constant as it is (a
+            clone keeps every variable's index, and an expression refers to its variables by index)."""
+            if isinstance(v, cp_model.IntVar):
+                return model.get_int_var_from_proto_index(v.index)
+            return v
 
         for terms, bound in ((built.costs, optimum), (built.tie_breaks, tie_break)):
             if terms:

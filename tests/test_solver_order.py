@@ -58,6 +58,7 @@ def test_shown_fit_is_the_smallest_in_order(tmp_path: Path, monkeypatch: pytest.
     """Checked against minimising one variable at a time (maximising whether a cell is unobserved),
     each then fixed at its optimum."""
     checked = []
+    wrong: list[str] = []
     first_in_order = solver_module._first_in_order
 
     def checking(built, optimum, tie_break, settled, budget):  # type: ignore[no-untyped-def]
@@ -85,12 +86,19 @@ def test_shown_fit_is_the_smallest_in_order(tmp_path: Path, monkeypatch: pytest.
             oracle = cp_model.CpSolver()
             oracle.parameters.num_workers = 1
             assert oracle.solve(model) == cp_model.OPTIMAL
-            assert shown.value(variable) == sign * round(oracle.objective_value)
+            smallest = sign * round(oracle.objective_value)
+            if shown.value(variable) != smallest:
+                # Recorded, not asserted here: the pipeline turns a failure inside a table's solve into
+                # the table as observed, and the test would not see it.
+                wrong.append(f"table {built.table.id}: {shown.value(variable)}, smallest {smallest}")
+                break
             model.add(var(variable) == shown.value(variable))
         checked.append(len(settled) < len(built.values))
         return shown
 
     monkeypatch.setattr(solver_module, "_first_in_order", checking)
-    read(DOCUMENTS["flat-0"], tmp_path)
-    read(DOCUMENTS["flat-1"], tmp_path)
+    for name in ("flat-0", "flat-1"):
+        document = read(DOCUMENTS[name], tmp_path)
+        assert not any(c.name == "solve_incomplete" for c in document.checks), name
+    assert wrong == []
     assert any(checked), "no table with a cell left to order"

@@ -61,6 +61,10 @@ ROUND_SECONDS = 0.005
 """Search for one counter-example with many differing cells; stopping early only costs another round,
 and every solution the round met counts (20 bench texts' proof rounds at 0.3: 0.90 s CPU, at 0.005:
 0.74 s; the last, infeasible round is not bounded by it)."""
+UNPRESOLVED_SECONDS = 0.0003
+"""The ordered search for the smallest values runs this long without presolve before it runs with
+it (``_search_in_order``): 74 of 30 bench texts' 85 end in it, their presolve cost more than their
+search; a search not ended by then is one that needs presolve."""
 
 
 CORRECTION_COST = 100
@@ -633,10 +637,23 @@ def _search_in_order(
     model.clear_objective()
     model.clear_hints()
     model.add_assumptions(assumptions)
-    solver = budget.solver(budget.left, in_order=True)
-    solver.parameters.cp_model_presolve = presolve
-    status = solver.solve(model)
-    budget.spend(solver)
+    status = cp_model.UNKNOWN
+    if presolve:
+        # Most tables' ordered search ends in less time than its presolve takes (a table 三 of the
+        # bench texts: 1.4 ms of CPU without, 4.1 with), a few need it (another: 48 ms without, 19
+        # with): first without, within a short bound, then with. A search that ends is depth-first
+        # over the strategy either way, so it finds the same solution (30 bench texts' ordered
+        # searches: 0.303 -> 0.257 s of CPU).
+        solver = budget.solver(budget.left, in_order=True)
+        solver.parameters.max_deterministic_time = min(UNPRESOLVED_SECONDS, budget.left)
+        solver.parameters.cp_model_presolve = False
+        status = solver.solve(model)
+        budget.spend(solver)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE):
+        solver = budget.solver(budget.left, in_order=True)
+        solver.parameters.cp_model_presolve = presolve
+        status = solver.solve(model)
+        budget.spend(solver)
     model.clear_assumptions()
     model.proto.search_strategy.clear()
     return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None

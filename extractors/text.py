@@ -33,14 +33,23 @@ def extract_text(path: Path) -> Observations:
     text = decode(read_bytes(path), path.name)
     lines = [line_tokens(line) for line in text.splitlines()]
     glued = [_glued(cells) for cells in lines]
-    evidence = sum(1 for split in glued if split and _ENUMERATOR.match(split[0]))
-    evidence += sum(1 for cells in lines if len(cells) == 1 and _SEVERAL_NUMBERS.fullmatch(cells[0]))
+    evidence = sum(1 for pairs in glued for label, run in pairs if run and _ENUMERATOR.match(label))
+    evidence += sum(
+        1
+        for cells in lines
+        if len(cells) == 1 and _SEVERAL_NUMBERS.fullmatch(cells[0]) and not _page_footer(cells[0])
+    )
     runs_together = evidence >= RUN_TOGETHER_ROWS
     tokens: list[Token] = []
-    for cells, split in zip(lines, glued, strict=True):
-        if split and (runs_together or _ENUMERATOR.match(split[0])):
-            tokens += [Token(text=split[0]), Token(text=split[1], joined=True)]
-        elif runs_together and len(cells) == 1 and _RUN.fullmatch(cells[0]):
+    for cells, pairs in zip(lines, glued, strict=True):
+        if pairs and runs_together:
+            for label, run in pairs:
+                tokens += [Token(text=part) for part in _INNER_ENUMERATOR.split(label) if part]
+                tokens += [Token(text=run, joined=True)] if run else []
+        elif pairs and pairs[-1][1] and _ENUMERATOR.match(pairs[0][0]):
+            label, run = cells[0].removesuffix(pairs[-1][1]), pairs[-1][1]
+            tokens += [Token(text=label), Token(text=run, joined=True)]
+        elif runs_together and len(cells) == 1 and _RUN.fullmatch(cells[0]) and not _page_footer(cells[0]):
             # 000/235 is a row, not a folio, on a page that runs its cells together.
             tokens.append(Token(text=cells[0], joined=True))
         else:
@@ -68,12 +77,46 @@ _GLUED = re.compile(r"(?P<label>.*[\u3400-\u9fff）)”\"】])(?P<run>" + _RUN_B
 _ENUMERATOR = re.compile(_ENUMERATOR_BODY)
 
 
-def _glued(cells: list[str]) -> tuple[str, str] | None:
-    """A one-token line that is a label with digits right after it, no separator: (label, digits)."""
+_INNER_RUN = re.compile(
+    r"(?<=[\u3400-\u9fff）)”\"】])(?:[+\-]?\d+(?:\.\d+)?|/|—|-)+(?:万元|元)?"
+    r"(?=[\u3400-\u9fff（(“\"【]|\d[.．、]\D)(?![年月日时分秒件个次人户家号页元万亿%％])"
+)
+"""Digits between two labels of one line, as a page's text content gives a whole table (``…予以公开033006
+（二）部分公开…``). A row's enumerator glued after its digits is the next label's (``…513003122、其他…``:
+51300312 | 2、其他): a report's sub-row enumerators are single digits (at most 8 in either version).
+Digits before a unit or a date's word (``2020年``, ``1月14日``, ``77件``) are a figure of the text."""
+
+
+_INNER_ENUMERATOR = re.compile(r"(?<=[\u3400-\u9fff）)”\"])(?<!第)(?=" + _ENUMERATOR_BODY + ")")
+"""An enumerator inside one label of a page run together: a group label glued to its first row
+(``（三）不予公开1、属于国家秘密``) is two labels; ``第二十条第（五）项`` names its item, no row."""
+
+
+_SENTENCE_END = re.compile(r"[。；！？]")
+"""Prose, not a table: its figures (``制发规范性文件77件，废止…``) stay in their sentence."""
+
+
+def _glued(cells: list[str]) -> list[tuple[str, str]]:
+    """A one-token line of labels each with digits right after it, no separator: its (label, digits)
+    pairs in order, the last one's digits "" when the line ends in a label (its row's cells all empty);
+    none when no digits follow a label."""
     if len(cells) != 1:
-        return None
+        return []
     match = _GLUED.fullmatch(cells[0])
-    return (match.group("label"), match.group("run")) if match else None
+    head, last = (match.group("label"), match.group("run")) if match else (cells[0], "")
+    pairs, start = [], 0
+    for inner in [] if _SENTENCE_END.search(head) else _INNER_RUN.finditer(head):
+        if any(character.isdigit() for character in inner.group()):
+            pairs.append((head[start : inner.start()], inner.group()))
+            start = inner.end()
+    return [*pairs, (head[start:], last)] if pairs or last else []
+
+
+def _page_footer(line: str) -> bool:
+    """A folio that no row run together prints like: ``- 4 -``, ``第4页``. A PDF's text dump has one a
+    page; taken for a row of cells it read ``-3-`` as blank | 3 | blank in table 四 (a silent 3). A row's
+    ``000/235`` reads like the folio ``4/12`` and stays a row on a page that runs its cells together."""
+    return is_folio(line) and "/" not in line
 
 
 def line_tokens(line: str) -> list[str]:

@@ -33,7 +33,9 @@ MAX_PART = 12
 """Characters in one part at most: the longest value in the real reports is 7 digits (3985758), money
 has a few decimals; longer parts would only be splits nobody prints."""
 _NUMBER_PART = re.compile(r"[+\-]?(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|元)?")
-_BLANK_PART = re.compile(r"[/—]|-(?!\d)")
+_BLANK_PART = re.compile(r"[/—-]")
+"""A blank marker as one cell of a run. A ``-`` before digits may be that marker or the next number's
+sign (``0-5``: 0 | -5 | blank, or 0 | - | 5, printed alike): both are parts, for the sums to choose."""
 _UNIT = re.compile(r"(?:万元|元)$")
 
 
@@ -44,8 +46,8 @@ def is_run(reading: Reading) -> bool:
 
 def parts_of(text: str) -> dict[tuple[int, int], Reading]:
     """Every substring of the run that can be one cell's value, keyed by (start, end): a number with
-    no leading zero (a unit only at the run's end), or a blank marker (``/``, ``—``, a ``-`` that is no
-    sign). A cut never falls beside a decimal point."""
+    no leading zero (a unit only at the run's end), or a blank marker (``/``, ``—``, ``-``; a ``-`` may
+    be the next part's sign as well). A cut never falls beside a decimal point."""
     unit = _UNIT.search(text)
     body = text[: unit.start()] if unit else text
     parts: dict[tuple[int, int], Reading] = {}
@@ -54,7 +56,8 @@ def parts_of(text: str) -> dict[tuple[int, int], Reading]:
             continue
         if _BLANK_PART.match(body, start):
             parts[start, start + 1] = Reading(Token(text=body[start]), parse_value(body[start]))
-            continue
+            if body[start] != "-":
+                continue
         for end in range(start + 1, min(len(body), start + MAX_PART) + 1):
             if end < len(body) and body[end] == ".":
                 continue

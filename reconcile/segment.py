@@ -35,6 +35,9 @@ class _Fitter:
         self.current: Row | None = None
         self.pending = ""
         self.header_cores = {core(label) for label in table.column_labels}
+        self.header_prefixes = sorted(
+            {c for c in (*self.header_cores, *map(core, table.group_labels)) if c}, key=len, reverse=True
+        )
         self.headers_seen: set[str] = set()
         self.unlabelled = next((row for row in self.rows if not row.path), None)
         self.copy_may_start = False
@@ -66,6 +69,15 @@ class _Fitter:
         parsed = parse_label(text)
         return not parsed.enumerator and parsed.core in self.header_cores
 
+    def after_headers(self, text: str) -> str:
+        """What a label holds after the column headers and group labels glued before it (a page's
+        textContent: ``第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可``), or "" when
+        it does not start with one."""
+        rest = seen = core(text)
+        while stripped := next((rest[len(p) :] for p in self.header_prefixes if rest.startswith(p)), ""):
+            rest = stripped
+        return rest if rest != seen else ""
+
     def see_header(self, text: str) -> None:
         self.evidence.header_hits += 1
         self.headers_seen.add(core(text))
@@ -96,6 +108,12 @@ class _Fitter:
             return True
         if self.current is not None and is_continuation(text, self.current.label):
             return True
+        after = self.after_headers(text)
+        if after:
+            row, score = self.best_row(after)
+            if row is not None and score >= ROW_MATCH:
+                self.enter(row, token)
+                return True
         if self.pending:
             joined = self.pending + text
             self.pending = ""
@@ -127,7 +145,15 @@ class _Fitter:
         return self.evidence.rows.setdefault(row.key, RowEvidence())
 
     def take_values(self, values: list[Reading]) -> None:
-        """Values of a text source: their order is known, not their cells."""
+        """Values of a text source: their order is known, not their cells. A run of cells together
+        (a page's innerText or textContent) follows its own row's label: after a label that names no
+        row (a row label glued to header words, a publisher's extra row) it is no row's, not the
+        previous row's (there it made a silent error: 规范性文件 took 行政许可's ``0+1212``). A value
+        of one cell a line may come after a note inside the table (``（续表）``) and stays with its row."""
+        if self.pending and self.current is not None and any(r.token.joined for r in values):
+            self.current = None
+            self.evidence.orphans.extend(r.token for r in values if r.parsed.kind != "blank")
+            return
         evidence = self.target(values)
         if evidence is not None:
             evidence.readings.extend(values)

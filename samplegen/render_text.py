@@ -43,27 +43,32 @@ def render_pipe_text(sample: ReportSample, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_joined_text(sample: ReportSample, rng: random.Random, disclosed: bool = False) -> str:
+def render_joined_text(
+    sample: ReportSample, rng: random.Random, disclosed: bool = False, whole_tables: bool = False
+) -> str:
     """Each table row's cells run together with no separator, as a browser's innerText flattens a table:
     a row's values make one string of digits, glued to the row's label (``…数量801000081``) or, in some
     documents, on a line of their own; table 四's one row is one run. Empty cells leave nothing, header
     cells stand one per line as in the flattened form. ``disclosed``: the prose gives table 二's figures
-    too (``samplegen.narrative.disclosure``)."""
+    too (``samplegen.narrative.disclosure``). ``whole_tables``: each table's headers, labels and digits
+    on one line, as a page's textContent gives them (``…予以公开033006（二）部分公开…``)."""
     style = random_style(rng)
     glue = rng.random() < 0.7
     lines = [sample.title, date_line(sample, rng), ""]
     lines += opening(sample, rng, disclosed)
     for layout in _layouts(sample, style):
         lines.append(layout.title)
+        table: list[str] = []
         for row in layout.rows:
             values = "".join(cell.text for cell in row if cell.key is not None)
             labels = [cell.text for cell in row if cell.key is None]
             if not any(cell.key is not None for cell in row):
-                lines += [line for cell in row for line in cell.lines if line]
+                table += [line for cell in row for line in cell.lines if line]
             elif glue and labels:
-                lines += [*labels[:-1], labels[-1] + values]
+                table += [*labels[:-1], labels[-1] + values]
             else:
-                lines += [*labels, values]
+                table += [*labels, values]
+        lines += ["".join(table)] if whole_tables else table
     lines += closing(sample, rng)
     return "\n".join(line for line in lines if line) + "\n"
 

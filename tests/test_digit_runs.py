@@ -38,6 +38,8 @@ def test_parts_are_whole_numbers_without_leading_zeros() -> None:
     # A sign starts a part, a unit ends the run's last part.
     assert {"0", "+8", "+80"} <= _parts("0+80") and "0+" not in _parts("0+80")
     assert {"6", "251000元"} <= _parts("6251000元") and "6251" in _parts("6251000元")
+    # A "-" before digits is a blank marker or the next number's sign: 0 | - | 5 or 0 | -5.
+    assert {"0", "-", "5", "-5"} <= _parts("0-5")
 
 
 def test_a_page_that_runs_cells_together_gives_runs_apart_from_their_labels(tmp_path: Path) -> None:
@@ -59,6 +61,100 @@ def test_a_page_that_runs_cells_together_gives_runs_apart_from_their_labels(tmp_
         ("2020年我主动发布信息", False),
         ("17", True),
     ]
+
+
+def test_a_table_on_one_line_gives_each_row_its_label_and_run(tmp_path: Path) -> None:
+    """A page's textContent: a table's labels and digits on one line. A row's enumerator glued after
+    the digits before it is its own (…3122、其他: 312 | 2、其他); a group label glued to its first row's
+    label is a label apart; ``第二十条第（五）项`` is no enumerated row."""
+    path = tmp_path / "whole.txt"
+    path.write_text(
+        "（一）予以公开033006（二）部分公开（区分处理的，只计这一情形，不计其他情形）0200002"
+        "（三）不予公开1、属于国家秘密513003122、其他法律行政法规禁止公开0019901\n"
+        "第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可0+80其他对外管理服务事项0-5\n",
+        encoding="utf-8",
+    )
+    tokens = [(t.text, t.joined) for t in extract_text(path).tokens]
+    assert tokens == [
+        ("（一）予以公开", False),
+        ("033006", True),
+        ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", False),
+        ("0200002", True),
+        ("（三）不予公开", False),
+        ("1、属于国家秘密", False),
+        ("51300312", True),
+        ("2、其他法律行政法规禁止公开", False),
+        ("0019901", True),
+        ("第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可", False),
+        ("0+80", True),
+        ("其他对外管理服务事项", False),
+        ("0-5", True),
+    ]
+
+
+def _whole_tables_real(name: str, tmp_path: Path) -> Path:
+    """A real one-cell-per-line page as its textContent gives it: each table's headers, labels and
+    values on one line, nothing between them."""
+    titles = (
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议",
+        "五、",
+    )
+    out: list[str] = []
+    inside = False
+    for line in (REAL_DATA / name).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line.startswith(titles):
+            inside = not line.startswith("五、")
+            out += [line, ""] if inside else [line]
+        elif line and inside:
+            out[-1] += line
+        elif line:
+            out.append(line)
+    path = tmp_path / f"whole-{name}"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def test_real_page_with_each_table_on_one_line_is_read(tmp_path: Path) -> None:
+    """hushan-2020 as textContent: 三 and 四 right and certain; 二's rows found behind the header words
+    glued before them, its rows of signed changes (0+80: 0 | +80 | blank or 0 | +8 | 0) flagged."""
+    path = _whole_tables_real("hushan-2020.txt", tmp_path)
+    assert "规章000规范性文件001第二十条第(五)项信息内容上一年项目数量本年增/减处理决定数量行政许可0+80" in (
+        path.read_text(encoding="utf-8")
+    )
+    document = process_document(path)
+    expected = load_expected(PROJECT_REAL / "hushan-2020.txt.expected.json")["tables"]
+    assert document.error is None
+    assert score_document(document, expected).silent_errors == []
+    by_table = {t.id: t for t in document.tables}
+    for table_id in ("三", "四"):
+        cells = by_table[table_id].cells
+        assert all(c.value == expected[table_id][f"{c.row_key}/{c.col_key}"] for c in cells)
+        assert not any(c.needs_review for c in cells)
+    two = by_table["二"].cells
+    assert all(c.value == expected["二"][f"{c.row_key}/{c.col_key}"] for c in two if not c.needs_review)
+    assert {(c.row_key, c.col_key) for c in two if c.needs_review} == {
+        (row, col)
+        for row in ("licensing", "other_services", "penalties", "enforcement")
+        for col in ("change", "decisions")
+    }
+
+
+def test_a_dash_before_digits_may_be_a_blank_marker(tmp_path: Path) -> None:
+    """``0-5`` in a row of a signed change is 0 | -5 | blank or 0 | - | 5: with no sum to choose (table
+    二) both cells are flagged. The grammar once read every such dash as a sign: a silent -5."""
+    _joined_real("hushan-2020.txt", tmp_path)
+    joined = tmp_path / "joined-apart-hushan-2020.txt"
+    text = joined.read_text(encoding="utf-8")
+    assert "行政许可0+80" in text
+    joined.write_text(text.replace("行政许可0+80", "行政许可0-5"), encoding="utf-8")
+    cells = {
+        c.col_key: c for t in process_document(joined).tables for c in t.cells if c.row_key == "licensing"
+    }
+    assert cells["previous_items"].value == 0 and not cells["previous_items"].needs_review
+    assert cells["change"].needs_review and cells["decisions"].needs_review
 
 
 def test_one_line_per_cell_is_not_taken_for_runs() -> None:
@@ -135,16 +231,18 @@ SETTINGS = settings(
     seed=st.integers(0, 2**32 - 1),
     blank_rate=st.floats(0.0, 0.5),
     disclosed=st.booleans(),
+    whole_tables=st.booleans(),
 )
 def test_random_reports_run_together_are_right_or_flagged(
-    tmp_path: Path, version: str, seed: int, blank_rate: float, disclosed: bool
+    tmp_path: Path, version: str, seed: int, blank_rate: float, disclosed: bool, whole_tables: bool
 ) -> None:
     """Rows run together per row (glued to the label or on a line of their own), table 四 as one run;
-    ``disclosed``: the prose gives table 二's figures, which may pick its rows' splits."""
+    ``disclosed``: the prose gives table 二's figures, which may pick its rows' splits; ``whole_tables``:
+    each table's headers, labels and digits on one line (a page's textContent)."""
     rng = random.Random(seed)
     sample = random_report(TEMPLATES[version], rng, blank_rate=blank_rate, scale=5)
     path = tmp_path / f"joined-{version}-{seed}.txt"
-    path.write_text(render_joined_text(sample, rng, disclosed), encoding="utf-8")
+    path.write_text(render_joined_text(sample, rng, disclosed, whole_tables), encoding="utf-8")
     document = process_document(path)
     expected = {t.table.id: {f"{r}/{c}": v for (r, c), v in t.expected.items()} for t in sample.tables}
     score = score_document(document, expected)

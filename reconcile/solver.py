@@ -125,7 +125,12 @@ class _Budget:
         self.left = seconds
 
     def solver(
-        self, seconds: float, proof: bool = False, in_order: bool = False, perfect: bool = False
+        self,
+        seconds: float,
+        proof: bool = False,
+        in_order: bool = False,
+        perfect: bool = False,
+        large: bool = False,
     ) -> cp_model.CpSolver:
         """One worker, bounded in deterministic time so a document gives the same answer however loaded
         the machine is; the wall-clock bound is only a safety net.
@@ -142,6 +147,10 @@ class _Budget:
         CPU, the same optima; the 2021 table 三 of tests/test_digit_runs.py seed 1: 7.0 s of CPU with the
         defaults, 4.3 s so), and presolve pays even in proofs (that table's proof: 5.9 deterministic
         seconds without it, 1.0 with it).
+        ``large``: a proof or an ordered search in a model of perfect fits (``_perfect_fit``), whose
+        chains of cuts make it large: symmetry detection and SAT inprocessing stay on there. Not its
+        free fit: the tie-break search of the corpus's joined-3 table 三 stops at its bound unproven,
+        and what it finds, and so the fit shown, changes with them (21 flagged cells' values).
         """
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
@@ -150,14 +159,18 @@ class _Budget:
         if proof or in_order or perfect:
             solver.parameters.cp_model_probing_level = 0
             solver.parameters.linearization_level = 0
-            # No symmetry detection, no SAT inprocessing: on these models they cost more than they save
-            # (the solves of 10 bench texts replayed, CPU per solve: free fits 2.14 -> 1.72 ms, proof
-            # rounds 2.08 -> 1.73).
-            solver.parameters.symmetry_level = 0
-            solver.parameters.use_sat_inprocessing = False
+            # No symmetry detection, no SAT inprocessing: on a table's general model they cost more than
+            # they save (the solves of 10 bench texts replayed, CPU per solve: free fits 2.14 -> 1.72 ms,
+            # proof rounds 2.08 -> 1.73); a model of perfect fits keeps them in its proofs and ordered
+            # searches (the 2021 tables 三 run together of tests/test_digit_runs.py, CPU of the
+            # document, seeds 1 / 7: 4.9 / 10.8 s without, 4.2 / 7.3 with).
+            if not large:
+                solver.parameters.symmetry_level = 0
+                solver.parameters.use_sat_inprocessing = False
         if in_order or perfect:
             solver.parameters.max_presolve_iterations = 1
         if in_order:
+            solver.parameters.symmetry_level = 0
             solver.parameters.search_branching = cp_model.FIXED_SEARCH
             solver.parameters.stop_after_first_solution = True
             # Presolve that keeps every solution (no dual reductions): without presolve the search ran
@@ -611,7 +624,7 @@ def _first_in_order(
             model.add(ordered[-1] == value).only_enforce_if(held)
     model.add_decision_strategy(ordered, first, cp_model.SELECT_LOWER_HALF)
     model.add_decision_strategy(list(built.vacant.values()), first, cp_model.SELECT_MAX_VALUE)
-    solver = _search_in_order(model, [held], budget, presolve=True)
+    solver = _search_in_order(model, [held], budget, presolve=True, large=built.perfect)
     if solver is None or not built.leftmost:
         return solver
     shown = model.new_bool_var("values shown")
@@ -621,11 +634,15 @@ def _first_in_order(
     for literal in built.vacant.values():
         model.add(literal == solver.boolean_value(literal)).only_enforce_if(shown)
     model.add_decision_strategy(built.leftmost, first, cp_model.SELECT_MAX_VALUE)
-    return _search_in_order(model, [held, shown], budget, presolve=False) or solver
+    return _search_in_order(model, [held, shown], budget, presolve=False, large=built.perfect) or solver
 
 
 def _search_in_order(
-    model: cp_model.CpModel, assumptions: list[cp_model.IntVar], budget: _Budget, presolve: bool
+    model: cp_model.CpModel,
+    assumptions: list[cp_model.IntVar],
+    budget: _Budget,
+    presolve: bool,
+    large: bool = False,
 ) -> cp_model.CpSolver | None:
     """The first solution in the model's decision strategy under the assumptions; the strategy is
     cleared after. ``presolve`` False where the strategy holds the placement literals: presolve may
@@ -644,13 +661,13 @@ def _search_in_order(
         # with): first without, within a short bound, then with. A search that ends is depth-first
         # over the strategy either way, so it finds the same solution (30 bench texts' ordered
         # searches: 0.303 -> 0.257 s of CPU).
-        solver = budget.solver(budget.left, in_order=True)
+        solver = budget.solver(budget.left, in_order=True, large=large)
         solver.parameters.max_deterministic_time = min(UNPRESOLVED_SECONDS, budget.left)
         solver.parameters.cp_model_presolve = False
         status = solver.solve(model)
         budget.spend(solver)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE):
-        solver = budget.solver(budget.left, in_order=True)
+        solver = budget.solver(budget.left, in_order=True, large=large)
         solver.parameters.cp_model_presolve = presolve
         status = solver.solve(model)
         budget.spend(solver)
@@ -871,7 +888,7 @@ def _solve_assuming(
     built.model.clear_objective()
     built.model.clear_assumptions()
     built.model.add_assumptions(assumptions)
-    solver = budget.solver(budget.left, proof=True, perfect=built.perfect)
+    solver = budget.solver(budget.left, proof=True, perfect=built.perfect, large=built.perfect)
     status = solver.solve(built.model)
     budget.spend(solver)
     built.model.clear_assumptions()
@@ -1081,13 +1098,13 @@ def _alternatives(
         # A model of perfect fits pays a presolve per solve (0.4-1.4 s of CPU for a table 三) and its
         # short searches for many differing cells never ended in time: one search per round there.
         seconds = budget.left if built.perfect else ROUND_SECONDS
-        solver = budget.solver(seconds, proof=True, perfect=built.perfect)
+        solver = budget.solver(seconds, proof=True, perfect=built.perfect, large=built.perfect)
         seen = _Solutions(built, checkable)
         status = solver.solve(model, seen)
         budget.spend(solver)
         if status == cp_model.UNKNOWN and not budget.spent:
             model.clear_objective()
-            solver = budget.solver(budget.left, proof=True, perfect=built.perfect)
+            solver = budget.solver(budget.left, proof=True, perfect=built.perfect, large=built.perfect)
             status = solver.solve(model, seen)
             budget.spend(solver)
         if status == cp_model.INFEASIBLE:

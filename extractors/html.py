@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
-import lxml.html
 from lxml import etree
 
 from extractors.base import ExtractionError
 from extractors.encoding import decode, read_bytes
 from models.errors import ErrorCode
+from models.lexicon import CACHED_TEXTS
 from models.observation import GridPosition, Observations, PageRecord, Token
 
 _SKIP = frozenset(
@@ -88,9 +89,14 @@ def extract_html(path: Path) -> Observations:
     declared = _META_CHARSET.search(data[:4096])
     text = decode(data, path.name, declared.group(1).decode("ascii") if declared else None)
     try:
-        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
+        # lxml.html's parser, with plain elements: lxml.html looks up a Python class for every element it
+        # hands out (a third of the extraction's time), and the walk needs none of their methods. A
+        # parser per document: parsers are not to be shared between threads.
+        root = etree.fromstring(_XML_DECLARATION.sub("", text, count=1), etree.HTMLParser())
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(ErrorCode.NOT_TEXT, f"{path.name} is not an HTML document: {exc}") from exc
+    if root is None:
+        raise ExtractionError(ErrorCode.NOT_TEXT, f"{path.name} is not an HTML document: Document is empty")
     tokens = list(_Walker(root).tokens())
     if not tokens:
         raise ExtractionError(
@@ -105,6 +111,7 @@ def extract_html(path: Path) -> Observations:
     )
 
 
+@lru_cache(maxsize=CACHED_TEXTS)
 def collapse(text: str) -> str:
     """Collapse whitespace as a browser renders it (nothing between CJK characters across a line break)."""
     return _SPACE.sub(" ", _CJK_BREAK.sub("", text)).strip()
@@ -122,7 +129,7 @@ class _Walker:
         self._buffer: list[str] = []
         self._tables = 0
         title = root.find(".//title")
-        self._title = title.text_content() if title is not None else ""
+        self._title = "".join(title.itertext()) if title is not None else ""
 
     def tokens(self) -> Iterator[Token]:
         yield from self._flush([self._title])
@@ -201,8 +208,11 @@ def _row_groups(table: etree._Element) -> list[list[etree._Element]]:
 
 
 def _span(cell: etree._Element, name: str, limit: int, default: int) -> int:
+    given = cell.get(name)
+    if given is None:
+        return default
     try:
-        value = int(str(cell.get(name, "")).strip().rstrip(";") or default)
+        value = int(given.strip().rstrip(";") or default)
     except ValueError:
         return default
     return min(max(value, 0), limit)
@@ -239,6 +249,8 @@ def table_grid(table: etree._Element) -> Iterator[tuple[etree._Element, tuple[in
 
 def _cell_text(cell: etree._Element) -> str:
     """A cell's text; a ``<br>`` or block break inside it joins the pieces without a space."""
+    if not len(cell):
+        return collapse(cell.text or "")
     pieces: list[str] = []
     for segment in _segments(cell):
         text = collapse(segment)

@@ -37,21 +37,22 @@ def _fit_kind(templates: list[Template], lines: list[Line], year: int | None) ->
         others = [table for table in every_table if table.id != table_id]
         fits.append([fit_table(template.table(table_id), lines, others) for template in templates])
     prescribed = max((t.version for t in templates if year is not None and t.first_year <= year), default="")
-    decided = [_best(candidates)[0].table.version for candidates in fits if len(_best(candidates)) == 1]
+    best = [_best(candidates) for candidates in fits]
+    decided = [tied[0].table.version for tied in best if len(tied) == 1]
     dominant = max(set(decided), key=decided.count) if decided else ""
     return [
         max(
-            _best(candidates),
+            tied,
             key=lambda ev: (ev.table.version == prescribed, ev.table.version == dominant, ev.table.version),
         )
-        for candidates in fits
+        for tied in best
     ]
 
 
 def _best(candidates: list[TableEvidence]) -> list[TableEvidence]:
     """The versions that explain the table best; several when they read it the same (table 四)."""
-    top = max(ev.score for ev in candidates)
-    return [ev for ev in candidates if ev.score == top]
+    scores = [ev.score for ev in candidates]
+    return [ev for ev, score in zip(candidates, scores, strict=True) if score == max(scores)]
 
 
 def _kinds() -> dict[str, list[Template]]:

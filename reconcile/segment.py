@@ -6,6 +6,7 @@ publisher row, a wrapped label or a continuation page does not shift anything.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -26,8 +27,10 @@ class _Fitter:
         self.table = table
         self.rows = table.rows
         self.positions = {row.key: position for position, row in enumerate(self.rows)}
-        self.anchors = tuple(table.anchors)
-        self.other_anchors = tuple(other_anchors)
+        labels = tuple(tuple([row.label, *row.aliases]) if row.path else () for row in self.rows)
+        self.row_scores = _scorer(labels)
+        self.is_own_anchor = _holder(tuple(table.anchors))
+        self.is_other_anchor = _holder(tuple(other_anchors))
         self.evidence = TableEvidence(table)
         self.current: Row | None = None
         self.pending = ""
@@ -43,23 +46,17 @@ class _Fitter:
         made rows of 25 times their cells and a solve of minutes. Values for new rows make it a
         continuation (续表), read as usual."""
 
-    def is_own_anchor(self, text: str) -> bool:
-        return _holds_phrase(text, self.anchors)
-
-    def is_other_anchor(self, text: str) -> bool:
-        return _holds_phrase(text, self.other_anchors)
-
     def position(self, row: Row | None) -> int:
         """The row's place in the template (-1: no row)."""
         return self.positions[row.key] if row is not None else -1
 
     def best_row(self, text: str) -> tuple[Row | None, float]:
+        """The row whose label ``text`` matches best, rows after the current one a little preferred and
+        rows already read much less; None when no row could reach ``ROW_MATCH``."""
         index = self.position(self.current)
         best, best_score = None, 0.0
-        for position, row in enumerate(self.rows):
-            if not row.path:
-                continue
-            score = max(label_score(text, label) for label in [row.label, *row.aliases])
+        for position, score in self.row_scores(text):
+            row = self.rows[position]
             if position > index:
                 score += 2
             if row.key in self.evidence.rows:
@@ -206,9 +203,31 @@ class _Fitter:
             evidence.damaged = True
 
 
-@lru_cache(maxsize=CACHED_TEXTS)
-def _holds_phrase(text: str, phrases: tuple[str, ...]) -> bool:
-    return any(contains_phrase(text, phrase) for phrase in phrases)
+@lru_cache(maxsize=64)
+def _scorer(labels: tuple[tuple[str, ...], ...]) -> Callable[[str], tuple[tuple[int, float], ...]]:
+    """For one table's rows (each row's label and aliases; none for a row without a label), the rows a
+    text may name, as (position, score): those within the preference's 2 points of ``ROW_MATCH``. A
+    text is scored against a table's rows once, not once per fit and line."""
+
+    @lru_cache(maxsize=CACHED_TEXTS)
+    def scores(text: str) -> tuple[tuple[int, float], ...]:
+        found = (
+            (p, max((label_score(text, label) for label in row), default=0.0)) for p, row in enumerate(labels)
+        )
+        return tuple((position, score) for position, score in found if score + 2 >= ROW_MATCH)
+
+    return scores
+
+
+@lru_cache(maxsize=64)
+def _holder(phrases: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a text holds one of these phrases (a table's titles), cached per text."""
+
+    @lru_cache(maxsize=CACHED_TEXTS)
+    def holds(text: str) -> bool:
+        return any(contains_phrase(text, phrase) for phrase in phrases)
+
+    return holds
 
 
 MARK_LENGTH = 4
@@ -216,15 +235,20 @@ MARK_LENGTH = 4
 which table a line belongs to."""
 
 
-def _marks(tables: list[TableTemplate]) -> set[str]:
+def _marks(tables: list[TableTemplate]) -> frozenset[str]:
     """Label cores (rows, column headers) of these tables long enough to tell tables apart."""
-    cores = {
-        core(label) for table in tables for label in [*(r.label for r in table.rows), *table.column_labels]
-    }
-    return {c for c in cores if len(c) >= MARK_LENGTH}
+    return frozenset().union(
+        *(_table_marks(tuple(r.label for r in t.rows), tuple(t.column_labels)) for t in tables)
+    )
 
 
-def _is_mark(text: str, marks: set[str]) -> bool:
+@lru_cache(maxsize=64)
+def _table_marks(row_labels: tuple[str, ...], column_labels: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(c for c in map(core, row_labels + column_labels) if len(c) >= MARK_LENGTH)
+
+
+@lru_cache(maxsize=CACHED_TEXTS)
+def _is_mark(text: str, marks: frozenset[str]) -> bool:
     seen = core(text)
     return (
         len(seen) >= MARK_LENGTH
@@ -240,9 +264,7 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
     """
     other_anchors = [anchor for other in others for anchor in other.anchors]
     fitter = _Fitter(table, other_anchors)
-    has_anchor = any(
-        fitter.is_own_anchor(t.text) for line in lines for t in [*line.labels, *(line.cells or [])]
-    )
+    has_anchor = any(fitter.is_own_anchor(text) for text in _texts(lines))
     own, foreign = _marks([table]), _marks(others)
     own, foreign = own - foreign, foreign - own
     active = False
@@ -331,8 +353,18 @@ def _blank_unlabelled_row(fitter: _Fitter) -> None:
         fitter.evidence.rows[row.key] = RowEvidence()
 
 
+def _texts(lines: list[Line]) -> set[str]:
+    """The distinct texts of the lines' labels and grid cells."""
+    return {token.text for line in lines for token in [*line.labels, *(line.cells or [])]}
+
+
 def _is_label(cell: Token) -> bool:
-    return bool(cell.text.strip()) and not is_value_like(cell.text)
+    return _is_label_text(cell.text)
+
+
+@lru_cache(maxsize=CACHED_TEXTS)
+def _is_label_text(text: str) -> bool:
+    return bool(text.strip()) and not is_value_like(text)
 
 
 def _has_values(cells: list[Token]) -> bool:

@@ -53,10 +53,18 @@ is the less likely reading of a flattened row. It only chooses the value shown: 
 make "this number is the sum of the others" a frequent coincidence, so it never settles a doubt."""
 
 
+FREE_FIT_SECONDS = 1.0
+"""The search for a fit that costs nothing; when it cannot decide in this time, the full fit decides."""
 TIE_BREAK_SECONDS = 1.0
 """Tie-breaks only choose among equally good fits, so their search may stop early."""
-ROUND_SECONDS = 0.3
-"""Search for one counter-example with many differing cells; stopping early only costs another round."""
+ROUND_SECONDS = 0.005
+"""Search for one counter-example with many differing cells; stopping early only costs another round,
+and every solution the round met counts (20 bench texts' proof rounds at 0.3: 0.90 s CPU, at 0.005:
+0.74 s; the last, infeasible round is not bounded by it)."""
+UNPRESOLVED_SECONDS = 0.0003
+"""The ordered search for the smallest values runs this long without presolve before it runs with
+it (``_search_in_order``): 74 of 30 bench texts' 85 end in it, their presolve cost more than their
+search; a search not ended by then is one that needs presolve."""
 
 
 CORRECTION_COST = 100
@@ -116,28 +124,59 @@ class _Budget:
     def __init__(self, seconds: float) -> None:
         self.left = seconds
 
-    def solver(self, seconds: float, proof: bool = False, perfect: bool = False) -> cp_model.CpSolver:
+    def solver(
+        self,
+        seconds: float,
+        proof: bool = False,
+        in_order: bool = False,
+        perfect: bool = False,
+        large: bool = False,
+    ) -> cp_model.CpSolver:
         """One worker, bounded in deterministic time so a document gives the same answer however loaded
         the machine is; the wall-clock bound is only a safety net.
 
         ``proof``: a search for counter-examples, where which solution is found decides nothing (the
         cells it changes are flagged either way); on these small models presolve, probing and the LP
         relaxation cost more than the search (10 flattened documents' 61 rounds: 2.6 s -> 1.1 s).
-        ``perfect``: any solve of a model of perfect fits (``_perfect_fit``), where presolve pays (the
-        proof for the 2021 table 三 of tests/test_digit_runs.py seed 1: 5.9 deterministic seconds
-        without it, 1.0 with it) but one pass of it, without probing or LP relaxation, is enough
-        (that table's solves: 7.0 s of CPU with the defaults, 4.3 s so).
+        ``in_order``: the first solution of a depth-first search over the model's decision strategy, the
+        smallest in its order; presolve keeps every solution and symmetry breaking is off, as either
+        could drop that solution.
+        ``perfect``: a search among fits that break no sum, drop and correct nothing (``_free_fit``, any
+        solve of a model of perfect fits, ``_perfect_fit``, proofs included): propagation finds them, so
+        one presolve pass, without probing or LP relaxation (12 bench texts' 35 free fits: 0.45 -> 0.24 s
+        CPU, the same optima; the 2021 table 三 of tests/test_digit_runs.py seed 1: 7.0 s of CPU with the
+        defaults, 4.3 s so), and presolve pays even in proofs (that table's proof: 5.9 deterministic
+        seconds without it, 1.0 with it).
+        ``large``: a proof or an ordered search in a model of perfect fits (``_perfect_fit``), whose
+        chains of cuts make it large: symmetry detection and SAT inprocessing stay on there. Not its
+        free fit: the tie-break search of the corpus's joined-3 table 三 stops at its bound unproven,
+        and what it finds, and so the fit shown, changes with them (21 flagged cells' values).
         """
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
-        if perfect:
-            solver.parameters.max_presolve_iterations = 1
-            solver.parameters.cp_model_probing_level = 0
-            solver.parameters.linearization_level = 0
-        elif proof:
+        if proof and not perfect:
             solver.parameters.cp_model_presolve = False
+        if proof or in_order or perfect:
             solver.parameters.cp_model_probing_level = 0
             solver.parameters.linearization_level = 0
+            # No symmetry detection, no SAT inprocessing: on a table's general model they cost more than
+            # they save (the solves of 10 bench texts replayed, CPU per solve: free fits 2.14 -> 1.72 ms,
+            # proof rounds 2.08 -> 1.73); a model of perfect fits keeps them in its proofs and ordered
+            # searches (the 2021 tables 三 run together of tests/test_digit_runs.py, CPU of the
+            # document, seeds 1 / 7: 4.9 / 10.8 s without, 4.2 / 7.3 with).
+            if not large:
+                solver.parameters.symmetry_level = 0
+                solver.parameters.use_sat_inprocessing = False
+        if in_order or perfect:
+            solver.parameters.max_presolve_iterations = 1
+        if in_order:
+            solver.parameters.symmetry_level = 0
+            solver.parameters.search_branching = cp_model.FIXED_SEARCH
+            solver.parameters.stop_after_first_solution = True
+            # Presolve that keeps every solution (no dual reductions): without presolve the search ran
+            # 1.9 deterministic seconds on a flattened 三 (the corpus's flat-6) and out of a table's
+            # budget on others.
+            solver.parameters.keep_all_feasible_solutions_in_presolve = True
         solver.parameters.max_deterministic_time = max(0.01, min(seconds, self.left))
         solver.parameters.max_time_in_seconds = 10 * max(seconds, 1.0)
         return solver
@@ -170,6 +209,15 @@ def splits_runs(row: RowEvidence) -> bool:
     return not row.positioned and gaps_observed(row) and any(map(is_run, row.readings))
 
 
+class _Model(cp_model.CpModel):
+    """A CP-SAT model without the camel-case aliases ``CpModel`` sets on every new model for code
+    written before PEP 8 names (none here): making them took 0.5 ms a model, about 3 % of a flattened
+    text's time (30 bench texts, cProfile)."""
+
+    def _add_pre_pep8_methods(self) -> None:
+        """Nothing: the aliases are never called."""
+
+
 class _TableModel:
     def __init__(self, evidence: TableEvidence, perfect: bool = False) -> None:
         self.evidence = evidence
@@ -179,7 +227,8 @@ class _TableModel:
         numbers = run_values([r for ev in evidence.rows.values() for r in ev.readings])
         self.decimals = max((p.decimals for p in numbers), default=0)
         self.scale = 10**self.decimals
-        held = [abs(p.scaled(self.decimals)) for p in numbers if self.holds(p)]
+        magnitudes = (abs(p.scaled(self.decimals)) for p in numbers if p.kind == "number")
+        held = [magnitude for magnitude in magnitudes if magnitude <= VALUE_LIMIT]
         self.bound = min(2 * sum(held) + 1000 * self.scale, 2**52)
         self.costs: list[tuple[int, cp_model.IntVar]] = []
         self.tie_breaks: list[tuple[int, cp_model.IntVar]] = []
@@ -191,28 +240,47 @@ class _TableModel:
         """Literals of cells that an order-only row may leave unobserved (true: no reading there)."""
         self.unobserved: set[CellKey] = set()
         self.fixed: set[CellKey] = set()
+        self.variables: dict[CellKey, cp_model.IntVar] = {}
+        """Value variables of the cells that need one (``var``)."""
+        self.exprs: dict[CellKey, cp_model.LinearExprT] = {}
+        """Cells whose value their row gives without a variable: a constant (a certain reading in
+        place), or the sum of the literals placing each reading there times what it says (a cell of
+        an order-only row). Neither the sums nor the search then go through a variable (20 bench
+        texts, CPU per document: 74.0 -> 69.7 ms with the sums over these, 58.9 with no variable)."""
+        self.choices: dict[CellKey, list[tuple[cp_model.IntVar, int]]] = {}
+        """For a cell of an order-only row in ``exprs``: each literal placing a reading there and the
+        value it gives, to say "the cell differs from v" as a clause (``_alternatives``)."""
+        self.seen_fits: list[dict[CellKey, int | None]] = []
+        """Optimal fits the search for the best one met on its way (``_free_fit``): the cells where
+        they differ from the reference are ambiguous before any proof round."""
+        self.leftmost: list[cp_model.IntVar] = []
+        """The literals placing each reading of the order-only rows in a cell, rows and readings in
+        order, each reading's cells from the left: the last order of ``_first_in_order``."""
 
     @cached_property
-    def _made(self) -> tuple[cp_model.CpModel, dict[CellKey, cp_model.IntVar]]:
-        """The model and each cell's value variable, made when first used (a table with no freedom
-        left needs none: a model with 66 variables took 1 ms to make on this machine). The value
-        variables come first: the order of the variables is the search's, and so which of equally
-        good fits it finds (made later, other fits were shown: test_solver_verdicts failed on 6 documents)."""
-        model = cp_model.CpModel()
-        values = {
-            spec.key: model.new_int_var(-self.bound if spec.column.signed else 0, self.bound, f"v{spec.key}")
-            for spec in self.table.cells
-        }
-        return model, values
-
-    @property
     def model(self) -> cp_model.CpModel:
-        return self._made[0]
+        """Made when first used: a table with no freedom left needs none (a model with 66 variables
+        took 1 ms to make on this machine)."""
+        return _Model()
 
-    @property
-    def values(self) -> dict[CellKey, cp_model.IntVar]:
-        """Each cell's value, scaled."""
-        return self._made[1]
+    def var(self, cell: CellKey) -> cp_model.IntVar:
+        """The cell's value variable, made when first asked for."""
+        if cell not in self.variables:
+            self.variables[cell] = self.new_value(cell)
+        return self.variables[cell]
+
+    def new_value(self, cell: CellKey) -> cp_model.IntVar:
+        signed = self.table.cell_map[cell].column.signed
+        return self.model.new_int_var(-self.bound if signed else 0, self.bound, f"v{cell}")
+
+    def term(self, cell: CellKey) -> cp_model.LinearExprT:
+        return self.exprs[cell] if cell in self.exprs else self.var(cell)
+
+    @cached_property
+    def values(self) -> dict[CellKey, cp_model.LinearExprT]:
+        """Each cell's value, scaled, in the template's order, once the rows are in the model: a constant
+        or an expression where its row gives one (``exprs``), else its variable."""
+        return {spec.key: self.term(spec.key) for spec in self.table.cells}
 
     def holds(self, parsed: ParsedValue) -> bool:
         """A number the model can hold exactly; a longer one is unreadable."""
@@ -250,7 +318,7 @@ class _TableModel:
 
         An unreadable reading, or a number too long to hold, leaves the cell to the rules.
         """
-        value = self.values[cell]
+        value = self.var(cell)
         derivable = cell in self.table.derivable
         if reading is None or reading.parsed.kind == "blank":
             if derivable:
@@ -285,9 +353,11 @@ class _TableModel:
             return
         if evidence.positioned or len(readings) == len(cells):
             for cell, reading in zip(cells, readings, strict=True):
-                self.put(cell, reading, [])
                 if self.certain(cell, reading):
                     self.fixed.add(cell)
+                    self.exprs[cell] = self.constant_in(cell, reading)
+                else:
+                    self.put(cell, reading, [])
             return
         if not readings:
             if not observed:
@@ -307,7 +377,7 @@ class _TableModel:
         model = self.model
         at: dict[tuple[int, int], cp_model.IntVar] = {}
         dropped: dict[int, cp_model.IntVar] = {}
-        positions = []
+        positions: list[cp_model.IntVar] = []
         for i in range(k):
             choices = range(n) if k > n else range(i, n - k + i + 1)
             for j in choices:
@@ -318,26 +388,38 @@ class _TableModel:
                 literals.append(dropped[i])
                 self.costs.append((DROP_COST, dropped[i]))
             model.add_exactly_one(literals)
-            position = model.new_int_var(0, n - 1, f"p{i}")
-            model.add(position == sum(j * at[i, j] for j in choices)).only_enforce_if(
-                dropped[i].Not() if i in dropped else []
-            )
-            positions.append(position)
+            if dropped:
+                positions.append(model.new_int_var(0, n - 1, f"p{i}"))
+                where = cp_model.LinearExpr.weighted_sum([at[i, j] for j in choices], choices)
+                model.add(positions[i] == where).only_enforce_if(dropped[i].Not())
+            self.leftmost += [at[i, j] for j in choices]
         for i in range(k - 1):
-            for later in range(i + 1, k if dropped else i + 2):
-                guards = [dropped[x].Not() for x in (i, later) if x in dropped]
-                model.add(positions[later] > positions[i]).only_enforce_if(guards)
+            if dropped:
+                for later in range(i + 1, k):
+                    guards = [dropped[x].Not() for x in (i, later)]
+                    model.add(positions[later] > positions[i]).only_enforce_if(guards)
+                continue
+            # Nothing dropped: reading i + 1 in cell j needs reading i left of it, as clauses over the
+            # literals (no position variables: 20 bench texts, 92.5 -> 74.0 ms per document with the
+            # position variables gone, then 5 % less as clauses than as one sum per pair).
+            for j in range(i + 1, n - k + i + 2):
+                model.add_bool_or([at[i, x] for x in range(i, j)]).only_enforce_if(at[i + 1, j])
         for j, cell in enumerate(cells):
-            here = [at[i, j] for i in range(k) if (i, j) in at]
+            held = [i for i in range(k) if (i, j) in at]
             rarity = self.table.cell_map[cell].column.rarity
-            for i in range(k):
-                if (i, j) in at:
-                    self.put(cell, readings[i], [at[i, j]])
-                    if rarity and readings[i].parsed.kind == "number" and readings[i].parsed.value:
-                        self.tie_breaks.append((rarity, at[i, j]))
+            for i in held:
+                if rarity and readings[i].parsed.kind == "number" and readings[i].parsed.value:
+                    self.tie_breaks.append((rarity, at[i, j]))
             empty = model.new_bool_var(f"empty{j}")
-            model.add(sum(here) == 0).only_enforce_if(empty)
-            model.add(sum(here) == 1).only_enforce_if(empty.Not())
+            model.add_exactly_one([empty, *(at[i, j] for i in held)])
+            constants = [self.constant_in(cell, readings[i]) for i in held]
+            if observed and cell not in self.table.derivable and None not in constants:
+                # What the cell holds, 0 when empty: a sum of the literals, no variable of its own.
+                self.choices[cell] = [(at[i, j], c) for i, c in zip(held, constants, strict=True)]
+                self.exprs[cell] = cp_model.LinearExpr.weighted_sum([at[i, j] for i in held], constants)
+                continue
+            for i in held:
+                self.put(cell, readings[i], [at[i, j]])
             if observed:
                 self.put(cell, None, [empty])
             else:
@@ -356,10 +438,10 @@ class _TableModel:
             self.costs.append((DROP_COST, row.drops))
             for j, cell in enumerate(cells):
                 if j in totals:
-                    self.model.add(self.values[cell] == row.shown[j]).only_enforce_if(row.empty[j].Not())
+                    self.model.add(self.var(cell) == row.shown[j]).only_enforce_if(row.empty[j].Not())
                     self.put(cell, None, [row.empty[j]])
                 else:
-                    self.model.add(self.values[cell] == row.shown[j])
+                    self.model.add(self.var(cell) == row.shown[j])
                 if columns[j].rarity:
                     shown = self.model.new_bool_var(f"nonzero{j}")
                     self.model.add(row.shown[j] == 0).only_enforce_if(shown.Not())
@@ -378,6 +460,13 @@ class _TableModel:
             self.put(cell, None, [empty])
         return placement
 
+    def constant_in(self, cell: CellKey, reading: Reading) -> int | None:
+        """The scaled value a reading gives this cell whatever the fit (a certain blank: 0); None when
+        the fit may correct it, or the cell is a total that a blank leaves to the sums."""
+        if reading.parsed.kind == "blank":
+            return 0 if self.certain(cell, reading) else None
+        return reading.parsed.scaled(self.decimals) if self.certain(cell, reading) else None
+
     def chain_run_row(self, cells: list[CellKey], readings: list[Reading]) -> RunChain:
         """A row of runs in a perfect fit: a chain of cuts (``reconcile.digit_runs.run_chain``), its
         cells tied to the values the chain shows as ``place_run_row`` ties them to a table of ways."""
@@ -385,10 +474,10 @@ class _TableModel:
         chain = run_chain(self.model, columns, readings, self.holds, self.decimals, self.bound)
         for j, cell in enumerate(cells):
             if cell in self.table.derivable:
-                self.model.add(self.values[cell] == chain.shown[j]).only_enforce_if(chain.empty[j].Not())
+                self.model.add(self.var(cell) == chain.shown[j]).only_enforce_if(chain.empty[j].Not())
                 self.put(cell, None, [chain.empty[j]])
             else:
-                self.model.add(self.values[cell] == chain.shown[j])
+                self.model.add(self.var(cell) == chain.shown[j])
             if columns[j].rarity:
                 shown = self.model.new_bool_var(f"nonzero{j}")
                 self.model.add(chain.shown[j] == 0).only_enforce_if(shown.Not())
@@ -408,8 +497,8 @@ class _TableModel:
     def add_rules(self) -> None:
         for inst in self.table.rule_instances:
             broken = self.model.new_bool_var(f"broken {inst.name}")
-            lhs = sum(self.values[c] for c in inst.lhs)
-            rhs = sum(self.values[c] for c in inst.rhs)
+            lhs = sum(self.term(c) for c in inst.lhs)
+            rhs = sum(self.term(c) for c in inst.rhs)
             self.model.add(lhs == rhs).only_enforce_if(broken.Not())
             self.costs.append((VIOLATION_COST, broken))
 
@@ -433,41 +522,158 @@ class _Unsolved(Exception):
     """Not even one solution within the budget (or a model CP-SAT refuses)."""
 
 
-def _best_fit(
-    built: _TableModel, budget: _Budget, seconds: float | None = None
-) -> tuple[cp_model.CpSolver, int, bool]:
-    """The best fit (searched for ``seconds`` at most, else what is left), then the tie-breaks among
-    solutions that fit as well.
+def _best_fit(built: _TableModel, budget: _Budget) -> tuple[cp_model.CpSolver, int, bool, int]:
+    """The best fit, then the tie-breaks among solutions that fit as well (both at once where a fit
+    that costs nothing exists, ``_free_fit``).
 
-    Returns the solver holding the chosen solution, the optimal fit and whether it is proven optimal.
-    The tie-break search is bounded in time: any solution with the optimal fit is a sound reference
-    for the certainty check, the tie-breaks only choose which values a doubtful cell shows.
+    Returns the solver holding the chosen solution, the optimal fit, whether it is proven optimal and
+    the chosen solution's tie-break cost. The tie-break search is bounded in time: any solution with
+    the optimal fit is a sound reference for the certainty check, the tie-breaks only narrow the fits
+    ``_first_in_order`` chooses the shown one from.
     """
     if budget.spent:
         raise _Unsolved("its budget was spent before the solve")
+    free = _free_fit(built, budget, FREE_FIT_SECONDS)
+    if free is not None:
+        return free
     model = built.model
     objective = sum(cost * literal for cost, literal in built.costs)
     model.minimize(objective)
-    solver = budget.solver(budget.left if seconds is None else seconds, perfect=built.perfect)
+    solver = budget.solver(budget.left)
     status = solver.solve(model)
     budget.spend(solver)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise _Unsolved(f"the solver found no assignment ({solver.status_name(status)})")
     optimum = round(solver.objective_value)
     proven = status == cp_model.OPTIMAL
-    if not built.tie_breaks or budget.spent:
-        return solver, optimum, proven
-    model.clear_hints()
-    for var in built.values.values():
-        model.add_hint(var, solver.value(var))
-    model.add(objective <= optimum)
+    chosen = solver
+    if built.tie_breaks and not budget.spent:
+        model.clear_hints()
+        for var in built.variables.values():
+            model.add_hint(var, solver.value(var))
+        model.add(objective <= optimum)
+        model.minimize(sum(cost * literal for cost, literal in built.tie_breaks))
+        chooser = budget.solver(TIE_BREAK_SECONDS)
+        found = chooser.solve(model)
+        budget.spend(chooser)
+        if found in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            chosen = chooser
+    return chosen, optimum, proven, _tie_break(built, chosen)
+
+
+def _tie_break(built: _TableModel, solver: cp_model.CpSolver) -> int:
+    return sum(cost * solver.boolean_value(literal) for cost, literal in built.tie_breaks)
+
+
+def _free_fit(
+    built: _TableModel, budget: _Budget, seconds: float
+) -> tuple[cp_model.CpSolver, int, bool, int] | None:
+    """The tie-breaks' choice among the fits that cost nothing (every sum holds, no reading dropped or
+    corrected), as ``_best_fit`` returns it; None when there is no such fit, or none was found in
+    ``seconds``.
+
+    Where one exists (every clean text), the optimal fits are exactly these, so their costs are fixed
+    at 0 for every later solve, and the tie-breaks are decided in the same search: after a separate
+    fit, the tie-break search of a run-together table 四 (the corpus's joined-3) stopped at its time
+    limit without a better choice, so what its doubtful cells showed still depended on the search.
+    """
+    model = built.model
+    free = [literal.Not() for _, literal in built.costs]
+    model.add_assumptions(free)
     model.minimize(sum(cost * literal for cost, literal in built.tie_breaks))
-    chooser = budget.solver(TIE_BREAK_SECONDS, perfect=built.perfect)
-    found = chooser.solve(model)
-    budget.spend(chooser)
-    if found in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return chooser, optimum, proven
-    return solver, optimum, proven
+    solver = budget.solver(seconds, perfect=True)
+    seen = _Solutions(built, list(built.values))
+    status = solver.solve(model, seen)
+    budget.spend(solver)
+    model.clear_assumptions()
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    built.seen_fits = seen.found
+    model.add_bool_and(free)
+    return solver, 0, True, _tie_break(built, solver)
+
+
+def _first_in_order(
+    built: _TableModel, optimum: int, tie_break: int, settled: dict[CellKey, int], budget: _Budget
+) -> cp_model.CpSolver | None:
+    """Among the fits as good as the best and as good for the tie-breaks, the first in a fixed order:
+    the smallest values cell by cell in the template's order, then as many cells left unobserved as
+    can be (a gap of a row read by OCR or cut off), then each reading of an order-only row as far left
+    as it can go. What a doubtful cell shows thus follows from the source and the rules alone, not from
+    where CP-SAT's search happened to land. None when the budget runs out first.
+
+    ``settled``: the cells the certainty proof found one value for in every optimal fit, pinned so
+    that the search only orders the others. Two searches: the values and what is unobserved, then,
+    with those pinned, where the readings sit. The bounds and pins hold for these solves only.
+    """
+    model = built.model
+    held = model.new_bool_var("bounds held")
+    for terms, bound in ((built.costs, optimum), (built.tie_breaks, tie_break)):
+        if terms:
+            model.add(sum(cost * literal for cost, literal in terms) <= bound).only_enforce_if(held)
+    for cell, value in settled.items():
+        model.add(built.values[cell] == value).only_enforce_if(held)
+    first = cp_model.CHOOSE_FIRST
+    ordered = []
+    for cell, value in built.values.items():
+        # A cell whose value is an expression gets a variable to order by, for these solves only.
+        if cell in built.variables:
+            ordered.append(value)
+        elif cell not in settled and not isinstance(value, int):
+            ordered.append(built.new_value(cell))
+            model.add(ordered[-1] == value).only_enforce_if(held)
+    model.add_decision_strategy(ordered, first, cp_model.SELECT_LOWER_HALF)
+    model.add_decision_strategy(list(built.vacant.values()), first, cp_model.SELECT_MAX_VALUE)
+    solver = _search_in_order(model, [held], budget, presolve=True, large=built.perfect)
+    if solver is None or not built.leftmost:
+        return solver
+    shown = model.new_bool_var("values shown")
+    for cell, value in built.values.items():
+        if cell not in settled and not isinstance(value, int):
+            model.add(value == solver.value(value)).only_enforce_if(shown)
+    for literal in built.vacant.values():
+        model.add(literal == solver.boolean_value(literal)).only_enforce_if(shown)
+    model.add_decision_strategy(built.leftmost, first, cp_model.SELECT_MAX_VALUE)
+    return _search_in_order(model, [held, shown], budget, presolve=False, large=built.perfect) or solver
+
+
+def _search_in_order(
+    model: cp_model.CpModel,
+    assumptions: list[cp_model.IntVar],
+    budget: _Budget,
+    presolve: bool,
+    large: bool = False,
+) -> cp_model.CpSolver | None:
+    """The first solution in the model's decision strategy under the assumptions; the strategy is
+    cleared after. ``presolve`` False where the strategy holds the placement literals: presolve may
+    merge or remove a variable and drop its place in the strategy (on the bench texts, readings were
+    then not leftmost in up to 10 of 29 tables)."""
+    if budget.spent:
+        model.proto.search_strategy.clear()
+        return None
+    model.clear_objective()
+    model.clear_hints()
+    model.add_assumptions(assumptions)
+    status = cp_model.UNKNOWN
+    if presolve:
+        # Most tables' ordered search ends in less time than its presolve takes (a table 三 of the
+        # bench texts: 1.4 ms of CPU without, 4.1 with), a few need it (another: 48 ms without, 19
+        # with): first without, within a short bound, then with. A search that ends is depth-first
+        # over the strategy either way, so it finds the same solution (30 bench texts' ordered
+        # searches: 0.303 -> 0.257 s of CPU).
+        solver = budget.solver(budget.left, in_order=True, large=large)
+        solver.parameters.max_deterministic_time = min(UNPRESOLVED_SECONDS, budget.left)
+        solver.parameters.cp_model_presolve = False
+        status = solver.solve(model)
+        budget.spend(solver)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE):
+        solver = budget.solver(budget.left, in_order=True, large=large)
+        solver.parameters.cp_model_presolve = presolve
+        status = solver.solve(model)
+        budget.spend(solver)
+    model.clear_assumptions()
+    model.proto.search_strategy.clear()
+    return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
 
 def solve_table(evidence: TableEvidence, budget_seconds: float = TABLE_BUDGET) -> TableDecision:
@@ -480,17 +686,27 @@ def solve_table(evidence: TableEvidence, budget_seconds: float = TABLE_BUDGET) -
     budget = _Budget(budget_seconds)
     perfect = _perfect_fit(evidence, seen_rows, budget)
     if perfect is not None:
-        built, solver = perfect
-        optimum, proven = 0, True
+        built, (reference, optimum, proven, tie_break) = perfect
     else:
         _add_rows(built, seen_rows)
         try:
-            solver, optimum, proven = _best_fit(built, budget)
+            reference, optimum, proven, tie_break = _best_fit(built, budget)
         except _Unsolved as exc:
             return observed_decision(evidence, f"table {evidence.table.id}: {exc}")
+    best = {cell: reference.value(var) for cell, var in built.values.items()}
+    missing = built.unobserved | _vacant(built, reference)
+    checkable = [k for k in built.values if k[0] in seen_rows and k not in built.fixed and k not in missing]
+    alternatives, unsure = _alternatives(built, optimum, best, checkable, budget)
+    if not proven:
+        unsure = set(checkable)
+    settled = {cell: best[cell] for cell in checkable if cell not in alternatives and cell not in unsure}
+    solver = _first_in_order(built, optimum, tie_break, settled, budget) or reference
+    for cell in _vacant(built, reference) ^ _vacant(built, solver):
+        # Seen in one optimal fit and not in the other: the proof only looked at cells the reference saw.
+        seen = {_seen_value(built, fit, cell) for fit in (reference, solver)}
+        alternatives.setdefault(cell, set()).update(seen)
     best = {cell: solver.value(var) for cell, var in built.values.items()}
-    vacant = {cell for cell, literal in built.vacant.items() if solver.boolean_value(literal)}
-    missing = built.unobserved | vacant
+    missing = built.unobserved | _vacant(built, solver)
     corrected = {key for key, lit in built.corrections.items() if solver.boolean_value(lit)}
     dropped = {
         row_key: [
@@ -503,15 +719,22 @@ def solve_table(evidence: TableEvidence, budget_seconds: float = TABLE_BUDGET) -
     for row_key, run in built.runs.items():
         dropped[row_key] = [evidence.rows[row_key].readings[i] for i in run.dropped_in(solver)]
     dropped = {key: readings for key, readings in dropped.items() if readings}
-
-    checkable = [k for k in built.values if k[0] in seen_rows and k not in built.fixed and k not in missing]
-    alternatives, unsure = _alternatives(built, optimum, best, checkable, budget)
-    if not proven:
-        unsure = set(checkable)
     outcome = _Outcome(best, _occupants(built, solver), missing, corrected, dropped, alternatives, unsure)
     if optimum == 0:
         _pick_by_narrative(built, outcome, budget)
     return _decision(built, seen_rows, outcome)
+
+
+def _vacant(built: _TableModel, solver: cp_model.CpSolver) -> set[CellKey]:
+    return {cell for cell, literal in built.vacant.items() if solver.boolean_value(literal)}
+
+
+def _seen_value(built: _TableModel, solver: cp_model.CpSolver, cell: CellKey) -> int | None:
+    """The cell's value in the solution; None where the solution leaves it unobserved."""
+    vacant = built.vacant.get(cell)
+    if vacant is not None and solver.boolean_value(vacant):
+        return None
+    return solver.value(built.values[cell])
 
 
 def _add_rows(built: _TableModel, seen_rows: set[str]) -> None:
@@ -528,10 +751,11 @@ together of tests/test_digit_runs.py find theirs in 0.7-0.9."""
 
 def _perfect_fit(
     evidence: TableEvidence, seen_rows: set[str], budget: _Budget
-) -> tuple[_TableModel, cp_model.CpSolver] | None:
-    """The chosen fit of a table whose sums tie rows of runs together, when one fits perfectly: no
-    sum broken, nothing dropped or corrected; None when there is none (or none was found in
-    ``PERFECT_SECONDS``), and for other tables.
+) -> tuple[_TableModel, tuple[cp_model.CpSolver, int, bool, int]] | None:
+    """The model of perfect fits of a table whose sums tie rows of runs together and its fit as
+    ``_best_fit`` returns it (``_free_fit``), when one fits perfectly: no sum broken, nothing dropped
+    or corrected; None when there is none (or none was found in ``PERFECT_SECONDS``), and for other
+    tables.
 
     Every optimal solution of the general model then costs nothing, so the model of such fits alone
     has the same optimal solutions, and in it the sums are hard: CP-SAT propagates them where the
@@ -551,11 +775,8 @@ def _perfect_fit(
     _add_rows(built, seen_rows)
     for _, literal in built.costs:
         built.model.add(literal == 0)
-    try:
-        solver, _, _ = _best_fit(built, budget, PERFECT_SECONDS)
-    except _Unsolved:
-        return None
-    return built, solver
+    fit = _free_fit(built, budget, PERFECT_SECONDS)
+    return None if fit is None else (built, fit)
 
 
 @dataclass
@@ -593,7 +814,7 @@ def _decision(built: _TableModel, seen_rows: set[str], outcome: _Outcome) -> Tab
             unheld = unheld or not _fits(reading, spec.column)
         was_corrected = reading is not None and id(reading) in outcome.corrected
         origin = _origin(reading, key in built.table.derivable, was_corrected or unheld)
-        others = outcome.alternatives.get(key, set()) - {best[key]}
+        others = outcome.alternatives[key] - {best[key]} if key in outcome.alternatives else ()
         alts = sorted((built.unscale(a) if a is not None else None for a in others), key=_none_last)
         if reading is not None and reading.parsed.kind == "number" and origin != "corrected":
             value: Decimal | None = reading.parsed.value
@@ -667,7 +888,7 @@ def _solve_assuming(
     built.model.clear_objective()
     built.model.clear_assumptions()
     built.model.add_assumptions(assumptions)
-    solver = budget.solver(budget.left, proof=True, perfect=built.perfect)
+    solver = budget.solver(budget.left, proof=True, perfect=built.perfect, large=built.perfect)
     status = solver.solve(built.model)
     budget.spend(solver)
     built.model.clear_assumptions()
@@ -813,6 +1034,26 @@ def _occupants(built: _TableModel, solver: cp_model.CpSolver) -> dict[CellKey, R
     return out
 
 
+class _Solutions(cp_model.CpSolverSolutionCallback):
+    """Every solution a proof round finds on its way to its best, not only the last: each is an optimal
+    fit, and the cells it changes are ambiguous too (fewer rounds)."""
+
+    def __init__(self, built: _TableModel, cells: list[CellKey]) -> None:
+        super().__init__()
+        # Each cell's literal saying it is unobserved (if any) and its value, looked up once, not at
+        # every solution (``_seen_value``).
+        self.cells = [(cell, built.vacant.get(cell), built.values[cell]) for cell in cells]
+        self.found: list[dict[CellKey, int | None]] = []
+
+    def on_solution_callback(self) -> None:
+        self.found.append(
+            {
+                cell: None if vacant is not None and self.boolean_value(vacant) else self.value(value)
+                for cell, vacant, value in self.cells
+            }
+        )
+
+
 def _alternatives(
     built: _TableModel, optimum: int, best: dict[CellKey, int], checkable: list[CellKey], budget: _Budget
 ) -> tuple[dict[CellKey, set[int | None]], set[CellKey]]:
@@ -830,9 +1071,19 @@ def _alternatives(
     differs = {}
     for key in checkable:
         differs[key] = model.new_bool_var(f"differs {key}")
-        model.add(built.values[key] != best[key]).only_enforce_if(differs[key])
+        if key in built.choices:
+            choices = built.choices[key]
+            if best[key]:
+                model.add_bool_and([~lit for lit, c in choices if c == best[key]]).only_enforce_if(
+                    differs[key]
+                )
+            else:
+                model.add_bool_or([lit for lit, c in choices if c]).only_enforce_if(differs[key])
+        else:
+            model.add(built.values[key] != best[key]).only_enforce_if(differs[key])
     found: dict[CellKey, set[int | None]] = {}
-    remaining = list(checkable)
+    _differences(built.seen_fits, best, checkable, found)
+    remaining = [key for key in checkable if key not in found]
     model.clear_hints()
     while remaining:
         if budget.spent:
@@ -847,24 +1098,34 @@ def _alternatives(
         # A model of perfect fits pays a presolve per solve (0.4-1.4 s of CPU for a table 三) and its
         # short searches for many differing cells never ended in time: one search per round there.
         seconds = budget.left if built.perfect else ROUND_SECONDS
-        solver = budget.solver(seconds, proof=True, perfect=built.perfect)
-        status = solver.solve(model)
+        solver = budget.solver(seconds, proof=True, perfect=built.perfect, large=built.perfect)
+        seen = _Solutions(built, checkable)
+        status = solver.solve(model, seen)
         budget.spend(solver)
         if status == cp_model.UNKNOWN and not budget.spent:
             model.clear_objective()
-            solver = budget.solver(budget.left, proof=True, perfect=built.perfect)
-            status = solver.solve(model)
+            solver = budget.solver(budget.left, proof=True, perfect=built.perfect, large=built.perfect)
+            status = solver.solve(model, seen)
             budget.spend(solver)
         if status == cp_model.INFEASIBLE:
             break
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             model.clear_assumptions()
             return found, set(remaining)
-        for other in checkable:
-            vacant = other in built.vacant and solver.boolean_value(built.vacant[other])
-            value = None if vacant else solver.value(built.values[other])
-            if vacant or value != best[other]:
-                found.setdefault(other, {best[other]}).add(value)
+        _differences(seen.found, best, checkable, found)
         remaining = [key for key in remaining if key not in found]
     model.clear_assumptions()
     return found, set()
+
+
+def _differences(
+    fits: list[dict[CellKey, int | None]],
+    best: dict[CellKey, int],
+    cells: list[CellKey],
+    found: dict[CellKey, set[int | None]],
+) -> None:
+    """Add to ``found`` each cell's values in these optimal fits where they differ from ``best``."""
+    for fit in fits:
+        for cell in cells:
+            if fit[cell] != best[cell]:
+                found.setdefault(cell, {best[cell]}).add(fit[cell])

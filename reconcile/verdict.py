@@ -144,6 +144,12 @@ def _confidence(cell: CellDecision) -> float:
     return round(confidence, 3)
 
 
+def _recognised(decision: TableDecision) -> bool:
+    """Whether any cell holds a reading recognised from pixels: only such cells, and rows placed by
+    their neighbours, need a witness (a text's or HTML page's tables need none looked for)."""
+    return any(cell.reading is not None and cell.reading.token.recognised for cell in decision.cells.values())
+
+
 def _placed(evidence: TableEvidence) -> set[str]:
     return {key for key, row in evidence.rows.items() if row.inferred}
 
@@ -166,6 +172,8 @@ def _seconded(evidence: TableEvidence, decision: TableDecision, glyphs: GlyphLib
 def confirmed_readings(evidence: TableEvidence, decision: TableDecision, rules: list[Check]) -> list[Token]:
     """The recognised readings the sums confirmed as read (with blanks the recogniser saw empty too,
     but no glyph match): what the document's digits look like (``reconcile/witness.py``)."""
+    if not _recognised(decision):
+        return []
     seconded = _seconded(evidence, decision, GlyphLibrary())
     witnessed = confirmed(decision, [c for c in rules if c.passed], _placed(evidence), seconded)
     return [
@@ -188,10 +196,13 @@ def table_verdicts(
     placed = _placed(evidence)
     glyphs = glyphs or GlyphLibrary()
     seconded = _seconded(evidence, decision, glyphs)
+    witnessing = placed or _recognised(decision)
     facts = _Facts(
         evidence=evidence,
         in_failed_rule={(row, col) for check in failed for row, col in check.cells},
-        witnessed=confirmed(decision, [c for c in rules if c.passed], placed, seconded) | seconded,
+        witnessed=confirmed(decision, [c for c in rules if c.passed], placed, seconded) | seconded
+        if witnessing
+        else frozenset(),
         placed=placed,
         dropped_rows=set(decision.dropped),
         arranged=decision.arranged,

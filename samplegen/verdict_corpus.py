@@ -5,7 +5,9 @@ changes to the verdicts they had.
 of the corpus (flattened, ``a | b |`` rows, HTML, cells run together, damaged), the sha256 of its text
 and every cell's value, ``needs_review`` and ``review_reason``, plus whether each table's solve was
 complete. tests/test_solver_verdicts.py regenerates the corpus and compares. Remake the file only at a
-revision whose verdicts are trusted, and say in the commit why they changed.
+revision whose verdicts are trusted, and say in the commit why they changed; ``--compare OLD`` prints
+how the new verdicts differ from the old file's (changed ``needs_review``, certain values, flagged
+cells' shown values and reasons).
 """
 
 from __future__ import annotations
@@ -141,12 +143,35 @@ def read(made: CorpusDocument, folder: Path) -> Document:
     return process_document(path)
 
 
+def differences(before: dict[str, dict], after: dict[str, dict]) -> dict[str, int]:
+    """How two fixtures' verdicts differ, cell by cell: in ``needs_review``, in a certain cell's value,
+    in a flagged cell's shown value or reason, and in whether a table's solve completed."""
+    counts = dict.fromkeys(["cells", "needs_review", "certain value", "flagged value", "flagged reason"], 0)
+    counts["table complete"] = 0
+    for name, document in before.items():
+        for table_id, old in document["tables"].items():
+            new = after[name]["tables"][table_id]
+            counts["table complete"] += old["complete"] != new["complete"]
+            cells = zip(old["values"], old["flagged"], new["values"], new["flagged"], strict=True)
+            for index, (value, flag, now_value, now_flag) in enumerate(cells):
+                counts["cells"] += 1
+                if flag != now_flag:
+                    counts["needs_review"] += 1
+                elif value != now_value:
+                    counts["flagged value" if flag == "1" else "certain value"] += 1
+                elif old["reasons"].get(str(index)) != new["reasons"].get(str(index)):
+                    counts["flagged reason"] += 1
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--folder", type=Path, default=Path("/tmp/reportgrid-verdict-corpus"))
+    parser.add_argument("--compare", type=Path, help="a fixture to print the differences from")
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)
+    before = json.loads(args.compare.read_text("utf-8"))["documents"] if args.compare else None
     out = {
         made.name: {"sha256": digest(made.text), "tables": compact(verdicts(read(made, args.folder)))}
         for made in corpus()
@@ -154,6 +179,8 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"seed": SEED, "documents": out}, ensure_ascii=False, separators=(",", ":"))
     args.out.write_text(text + "\n", encoding="utf-8")
+    if before is not None:
+        print(", ".join(f"{what} {count}" for what, count in differences(before, out).items()))
 
 
 if __name__ == "__main__":

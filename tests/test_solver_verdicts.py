@@ -2,9 +2,19 @@
 (flattened, ``a | b |`` rows, HTML, cells run together, damaged) as the code before them gave it.
 
 tests/fixtures/solver_verdicts.json was written by ``python -m samplegen.verdict_corpus`` at the
-revision before the speed-ups. One change is allowed, and only where the old code gave up: a cell of
-a table whose solve ran out of budget (``solve_incomplete``) that the old code flagged may now be
-decided, and then it must be right (the generated truth, or what the damage left the print saying).
+revision before the speed-ups, and written again once when the value a flagged cell shows became the
+first optimal fit in a fixed order instead of wherever CP-SAT's search landed (no ``needs_review`` and
+no certain value changed; 178 flagged cells' shown values did), and written again at the merge of main's
+run-together grammar (c98296a, which had regenerated main's copy) into the speed branch, by the merged
+code: against main's copy no ``needs_review`` and no certain value changed (307 flagged cells' shown
+values and 15 reasons did: the fixed order main lacks); against the same merge with the solver before
+that branch's last speed-ups (8adbed7) neither, but 121 flagged cells' shown values did, 102 in
+joined-2's table 三 (a solve out of budget in both) and 19 in joined-3's (its tie-break search stops at
+its bound without proving its best, 248 then 247, so the first fit in order is taken among other fits).
+One change is allowed, and only where
+the old code gave up: a cell of a table whose solve ran out of budget (``solve_incomplete``) that the
+old code flagged may now be decided, and then it must be right (the generated truth, or what the damage
+left the print saying).
 A cell the old code decided keeps its value and stays certain; everywhere else nothing changes.
 """
 

@@ -161,12 +161,14 @@ class _Fitter:
 
     def take_unlabelled_grid_row(self, index: int | None, cells: list[Token]) -> bool:
         """A grid row whose label was not recognised: placed by its neighbours (True), else its values
-        orphaned."""
+        orphaned. Words alone are no value: a row of label pieces (a Word cell's label wrapped into a
+        grid row of its own, 他处理 | 行政机关不再处理其政府信息公开申请) leaves nothing unplaced; a template
+        row it was would be missing, and flagged as such."""
         if self.evidence.repeats:
             return False
         row = self.rows[index] if index is not None and 0 <= index < len(self.rows) else None
         if row is None or not row.path or row.key in self.evidence.rows:
-            self.evidence.orphans.extend(cell for cell in cells if cell.text.strip())
+            self.evidence.orphans.extend(cell for cell in cells if cell.text.strip() and not _is_label(cell))
             return False
         width = len(self.table.section_of(row.key).columns)
         if len(cells) > width:

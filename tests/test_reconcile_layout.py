@@ -109,3 +109,42 @@ def test_a_misread_column_header_is_no_value_of_a_table_without_row_labels(tmp_p
     score = score_document(document, expected)
     assert score.right == score.cells
     assert document.status == "valid"
+
+
+def _with_extra_grid_row(tmp_path: Path, cells: str) -> tuple[Document, dict]:
+    """A generated 2021 HTML report with a grid row of its own (``cells``, HTML) before table 三's
+    四、结转下年度继续办理 row, reconciled; with the truth per table."""
+    template = builtin_templates()[1]
+    rng = random.Random(5)
+    sample = random_report(template, rng, blank_rate=0.0, blank_total_rate=0.0)
+    html = render_html(sample, rng)
+    at = html.rfind("<tr>", 0, html.index("四、结转下年度继续办理"))
+    path = tmp_path / "report.html"
+    path.write_text(html[:at] + f"<tr>{cells}</tr>\n" + html[at:], encoding="utf-8")
+    document = reconcile_document(
+        extract_html(path), SourceInfo(path=str(path), sha256="", media_type="text/html")
+    )
+    expected = {t.table.id: {f"{r}/{c}": v for (r, c), v in t.expected.items()} for t in sample.tables}
+    return document, expected
+
+
+def test_a_grid_row_of_label_pieces_leaves_no_value_unplaced(tmp_path: Path) -> None:
+    """A Word cell's label wrapped into a grid row of its own (seen in an office scan of the 2021
+    template made with LibreOffice): words alone are no value, the document stays valid."""
+    document, expected = _with_extra_grid_row(
+        tmp_path, '<td colspan="3">他处理</td><td colspan="7">行政机关不再处理其政府信息公开申请</td>'
+    )
+    assert score_document(document, expected).right == sum(len(cells) for cells in expected.values())
+    assert [c.name for c in document.checks if c.name == "unplaced_values"] == []
+    assert document.status == "valid"
+
+
+def test_a_number_in_a_grid_row_no_template_row_takes_is_flagged(tmp_path: Path) -> None:
+    """The same row holding a number: the number may be a cell's value, so the document is flagged."""
+    document, expected = _with_extra_grid_row(
+        tmp_path, '<td colspan="3">他处理</td><td colspan="6">行政机关不再处理</td><td>5</td>'
+    )
+    assert score_document(document, expected).right == sum(len(cells) for cells in expected.values())
+    unplaced = [c for c in document.checks if c.name == "unplaced_values"]
+    assert [c.message for c in unplaced] == ["values that belong to no recognised row: 5"]
+    assert document.status == "needs_review"

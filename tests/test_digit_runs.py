@@ -42,14 +42,19 @@ def test_parts_are_whole_numbers_without_leading_zeros() -> None:
     assert {"0", "-", "5", "-5"} <= _parts("0-5")
 
 
+def _texts_and_joined(tmp_path: Path, text: str) -> list[tuple[str, bool]]:
+    """Each token of ``text`` read as a page's text file, with whether it is a run of cells together."""
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    return [(t.text, t.joined) for t in extract_text(path).tokens]
+
+
 def test_a_page_that_runs_cells_together_gives_runs_apart_from_their_labels(tmp_path: Path) -> None:
-    path = tmp_path / "joined.txt"
-    path.write_text(
+    tokens = _texts_and_joined(
+        tmp_path,
         "一、本年新收政府信息公开申请数量801000081\n（七）总计801000081\n行政许可0+80\n"
         "110024001510102\n2020年我主动发布信息17\n",
-        encoding="utf-8",
     )
-    tokens = [(t.text, t.joined) for t in extract_text(path).tokens]
     assert tokens == [
         ("一、本年新收政府信息公开申请数量", False),
         ("801000081", True),
@@ -67,14 +72,12 @@ def test_a_table_on_one_line_gives_each_row_its_label_and_run(tmp_path: Path) ->
     """A page's textContent: a table's labels and digits on one line. A row's enumerator glued after
     the digits before it is its own (…3122、其他: 312 | 2、其他); a group label glued to its first row's
     label is a label apart; ``第二十条第（五）项`` is no enumerated row."""
-    path = tmp_path / "whole.txt"
-    path.write_text(
+    tokens = _texts_and_joined(
+        tmp_path,
         "（一）予以公开033006（二）部分公开（区分处理的，只计这一情形，不计其他情形）0200002"
         "（三）不予公开1、属于国家秘密513003122、其他法律行政法规禁止公开0019901\n"
         "第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可0+80其他对外管理服务事项0-5\n",
-        encoding="utf-8",
     )
-    tokens = [(t.text, t.joined) for t in extract_text(path).tokens]
     assert tokens == [
         ("（一）予以公开", False),
         ("033006", True),

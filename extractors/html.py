@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -18,7 +19,7 @@ from extractors.base import ExtractionError
 from extractors.encoding import decode, read_bytes
 from models.errors import ErrorCode
 from models.lexicon import CACHED_TEXTS
-from models.observation import GridPosition, Observations, PageRecord, Token
+from models.observation import Observations, PageRecord
 
 _SKIP = frozenset(
     {"script", "style", "template", "noscript", "head", "title", "meta", "link", "iframe", "object"}
@@ -81,6 +82,8 @@ _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[^\S\n]*\n\s*(?=[{_CJK}])")
 _SPACE = re.compile(r"\s+")
 _MAX_ROWSPAN = 65534
 _MAX_COLSPAN = 1000
+TokenData = dict[str, Any]
+"""A ``Token`` as the data it is validated from."""
 
 
 def extract_html(path: Path) -> Observations:
@@ -102,12 +105,16 @@ def extract_html(path: Path) -> Observations:
         raise ExtractionError(
             ErrorCode.NO_TEXT_OR_IMAGE, f"{path.name} is empty: no text or table cells to read"
         )
-    return Observations(
-        source_kind="html",
-        media_type="text/html",
-        pages=None,
-        tokens=tokens,
-        page_records=[PageRecord(page=1, method="html")],
+    # The tokens as data, validated with the observations in one call: a Token and a GridPosition
+    # model each took 60 % longer (285 cells of a generated report: 0.66 ms against 0.41).
+    return Observations.model_validate(
+        {
+            "source_kind": "html",
+            "media_type": "text/html",
+            "pages": None,
+            "tokens": tokens,
+            "page_records": [PageRecord(page=1, method="html")],
+        }
     )
 
 
@@ -131,19 +138,19 @@ class _Walker:
         title = root.find(".//title")
         self._title = "".join(title.itertext()) if title is not None else ""
 
-    def tokens(self) -> Iterator[Token]:
+    def tokens(self) -> Iterator[TokenData]:
         yield from self._flush([self._title])
         body = self._root.find("body")
         yield from self._walk(body if body is not None else self._root)
         yield from self._flush([])
 
-    def _flush(self, pieces: list[str]) -> Iterator[Token]:
+    def _flush(self, pieces: list[str]) -> Iterator[TokenData]:
         text = collapse("".join(self._buffer + pieces))
         self._buffer = []
         if text:
-            yield Token(text=text)
+            yield {"text": text}
 
-    def _walk(self, element: etree._Element) -> Iterator[Token]:
+    def _walk(self, element: etree._Element) -> Iterator[TokenData]:
         tag = _tag(element)
         if tag and tag not in _SKIP:
             if tag == "table" and _is_grid(element):
@@ -162,18 +169,22 @@ class _Walker:
                     yield from self._flush([])
         self._buffer.append(element.tail or "")
 
-    def _grid(self, table: etree._Element) -> Iterator[Token]:
+    def _grid(self, table: etree._Element) -> Iterator[TokenData]:
         index = self._tables
         self._tables += 1
         for caption in table.iterchildren("caption"):
             yield from self._flush([_cell_text(caption)])
         for cell, position in table_grid(table):
-            yield Token(
-                text=_cell_text(cell),
-                grid=GridPosition(
-                    table=index, row=position[0], col=position[1], rowspan=position[2], colspan=position[3]
-                ),
-            )
+            yield {
+                "text": _cell_text(cell),
+                "grid": {
+                    "table": index,
+                    "row": position[0],
+                    "col": position[1],
+                    "rowspan": position[2],
+                    "colspan": position[3],
+                },
+            }
 
 
 def _is_grid(table: etree._Element) -> bool:

@@ -197,6 +197,12 @@ class TableTemplate(BaseModel):
         return list(seen)
 
     @cached_property
+    def layout(self) -> str:
+        """Everything of the table but its version: two versions' tables of the same layout (table 四)
+        read a document the same way, so one fit serves both."""
+        return self.model_dump_json(exclude={"version"})
+
+    @cached_property
     def column_labels(self) -> list[str]:
         seen: dict[str, None] = {}
         for section in self.sections:

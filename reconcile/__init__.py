@@ -8,6 +8,7 @@ document's digits look like: the second witness of the readings no sum confirms 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from models.document import Document, SourceInfo, TemplateRef
@@ -16,7 +17,7 @@ from models.observation import Observations
 from models.template import Template, builtin_templates
 from reconcile.assemble import build_table, document_status, rule_checks, structure_problem
 from reconcile.evidence import TableEvidence
-from reconcile.lines import Line, to_lines
+from reconcile.lines import Lines, to_lines
 from reconcile.narrative import narrative_figures
 from reconcile.report_meta import find_report_info
 from reconcile.segment import fit_table
@@ -25,7 +26,7 @@ from reconcile.verdict import confirmed_readings
 from reconcile.witness import library
 
 
-def _fit_kind(templates: list[Template], lines: list[Line], year: int | None) -> list[TableEvidence]:
+def _fit_kind(templates: list[Template], lines: Lines, year: int | None) -> list[TableEvidence]:
     """For each table of the kind, the best-fitting version's evidence (in template order).
 
     A table that reads the same in several versions takes the version prescribed for the report's year,
@@ -35,7 +36,13 @@ def _fit_kind(templates: list[Template], lines: list[Line], year: int | None) ->
     fits: list[list[TableEvidence]] = []
     for table_id in dict.fromkeys(table.id for table in every_table):
         others = [table for table in every_table if table.id != table_id]
-        fits.append([fit_table(template.table(table_id), lines, others) for template in templates])
+        candidates: list[TableEvidence] = []
+        for template in templates:
+            table = template.table(table_id)
+            twin = next((ev for ev in candidates if ev.table.layout == table.layout), None)
+            # A fit reads no version: the twin's evidence is this version's too (only one of them is kept).
+            candidates.append(replace(twin, table=table) if twin else fit_table(table, lines, others))
+        fits.append(candidates)
     prescribed = max((t.version for t in templates if year is not None and t.first_year <= year), default="")
     best = [_best(candidates) for candidates in fits]
     decided = [tied[0].table.version for tied in best if len(tied) == 1]

@@ -16,7 +16,7 @@ from models.observation import Token
 from models.template import Row, TableTemplate
 from reconcile.evidence import Reading, RowEvidence, TableEvidence
 from reconcile.labels import contains_phrase, core, is_continuation, label_score, parse_label
-from reconcile.lines import Line
+from reconcile.lines import Lines, is_label
 
 ROW_MATCH = 80.0
 GROUP_MATCH = 85.0
@@ -168,13 +168,14 @@ class _Fitter:
             return False
         row = self.rows[index] if index is not None and 0 <= index < len(self.rows) else None
         if row is None or not row.path or row.key in self.evidence.rows:
-            self.evidence.orphans.extend(cell for cell in cells if cell.text.strip() and not _is_label(cell))
+            values = [cell for cell in cells if cell.text.strip() and not is_label(cell.text)]
+            self.evidence.orphans.extend(values)
             return False
         width = len(self.table.section_of(row.key).columns)
         if len(cells) > width:
             values = cells[-width:]
         else:
-            leading = next((i for i, cell in enumerate(cells) if not _is_label(cell)), len(cells))
+            leading = next((i for i, cell in enumerate(cells) if not is_label(cell.text)), len(cells))
             values = cells[leading:]
         self.enter(row, cells[0])
         self.evidence.rows[row.key].inferred = True
@@ -258,7 +259,7 @@ def _is_mark(text: str, marks: frozenset[str]) -> bool:
     )
 
 
-def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplate]) -> TableEvidence:
+def fit_table(table: TableTemplate, lines: Lines, others: list[TableTemplate]) -> TableEvidence:
     """Walk the lines once; the table is active from its anchor (its title) to another table's anchor.
 
     A document without the table's title (a scan of the table alone) starts the table at a label only it
@@ -266,7 +267,7 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
     """
     other_anchors = [anchor for other in others for anchor in other.anchors]
     fitter = _Fitter(table, other_anchors)
-    has_anchor = any(fitter.is_own_anchor(text) for text in _texts(lines))
+    has_anchor = any(fitter.is_own_anchor(text) for text in lines.texts)
     own, foreign = _marks([table]), _marks(others)
     own, foreign = own - foreign, foreign - own
     active = False
@@ -295,8 +296,8 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
         if line.cells is not None:
             grid = grid or active
             recognised = -1
-            for index, cell in enumerate(line.cells):
-                if _is_label(cell) and see_label(cell):
+            for index in line.label_indexes:
+                if see_label(line.cells[index]):
                     recognised = index
             if not active:
                 continue
@@ -309,10 +310,10 @@ def fit_table(table: TableTemplate, lines: list[Line], others: list[TableTemplat
                 unplaced.append((where, line.cells))
                 continue
             rest = line.cells[recognised + 1 :]
-            if fitter.current is None and any(map(_is_label, rest)) and not _has_values(rest):
+            if fitter.current is None and line.label_indexes[-1:] > [recognised] and not _has_values(rest):
                 # A header line whose last labels were misread (a seal over them): no values here.
                 continue
-            fitter.take_grid_values([Reading.of(cell) for cell in rest])
+            fitter.take_grid_values(line.readings[recognised + 1 :])
             continue
         hits = fitter.evidence.header_hits
         for token in line.labels:
@@ -353,20 +354,6 @@ def _blank_unlabelled_row(fitter: _Fitter) -> None:
         return
     if fitter.header_cores <= fitter.headers_seen:
         fitter.evidence.rows[row.key] = RowEvidence()
-
-
-def _texts(lines: list[Line]) -> set[str]:
-    """The distinct texts of the lines' labels and grid cells."""
-    return {token.text for line in lines for token in [*line.labels, *(line.cells or [])]}
-
-
-def _is_label(cell: Token) -> bool:
-    return _is_label_text(cell.text)
-
-
-@lru_cache(maxsize=CACHED_TEXTS)
-def _is_label_text(text: str) -> bool:
-    return bool(text.strip()) and not is_value_like(text)
 
 
 def _has_values(cells: list[Token]) -> bool:

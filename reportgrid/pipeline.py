@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import mimetypes
 import time
+from functools import cache
 from pathlib import Path
 
 from extractors.base import ExtractionError, extract
@@ -67,7 +69,19 @@ def process_document(source: DocumentInput | Path) -> Document:
         message = f"{unit.path.name}: processing crashed: {type(exc).__name__}: {exc}"
         document = failed(unit, DocumentError(code=ErrorCode.INTERNAL, message=message))
     document.seconds = round(time.perf_counter() - started, 3)
+    _freeze_heap()
     return document
+
+
+@cache
+def _freeze_heap() -> None:
+    """Once a process has read a document, what is alive (modules, templates, warmed caches: ~75,000
+    objects) stays alive: the cyclic collector stops looking at it. Each document's short-lived objects
+    (tokens, cells, models) set off a full collection every ~20 HTML documents, and each one walked
+    that whole heap: frozen, bench/bench_text.py's HTML went from 91 to 130 documents/s (flat text 17.2
+    to 18.2). Objects are still freed by reference counting; only a cycle among them would be kept."""
+    gc.collect()
+    gc.freeze()
 
 
 def failed(source: DocumentInput | Path, error: DocumentError) -> Document:

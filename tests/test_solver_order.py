@@ -54,10 +54,24 @@ def test_shown_values_do_not_depend_on_the_search(tmp_path: Path, monkeypatch: p
     assert after == before
 
 
-def test_shown_fit_is_the_smallest_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("depth_first", [True, False], ids=["depth-first", "lexicographic"])
+def test_shown_fit_is_the_smallest_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, depth_first: bool
+) -> None:
     """Checked against minimising one variable at a time (maximising whether a cell is unobserved),
-    each then fixed at its optimum."""
+    each then fixed at its optimum. ``lexicographic``: the short depth-first search is given no time,
+    so every table's values come from ``_lexicographic`` (or its presolved depth-first fallback)."""
     checked = []
+    objectives = []
+    if not depth_first:
+        monkeypatch.setattr(solver_module, "UNPRESOLVED_SECONDS", 0.0)
+        lexicographic = solver_module._lexicographic
+
+        def counting(model, groups, held, budget):  # type: ignore[no-untyped-def]
+            objectives.append(len(groups))
+            return lexicographic(model, groups, held, budget)
+
+        monkeypatch.setattr(solver_module, "_lexicographic", counting)
     wrong: list[str] = []
     first_in_order = solver_module._first_in_order
 
@@ -102,3 +116,4 @@ def test_shown_fit_is_the_smallest_in_order(tmp_path: Path, monkeypatch: pytest.
         assert not any(c.name == "solve_incomplete" for c in document.checks), name
     assert wrong == []
     assert any(checked), "no table with a cell left to order"
+    assert depth_first or len(objectives) >= 4, objectives

@@ -7,6 +7,7 @@ publisher row, a wrapped label or a continuation page does not shift anything.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -22,24 +23,67 @@ ROW_MATCH = 80.0
 GROUP_MATCH = 85.0
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What fitting a table asks of its template and of the other tables': the same for every
+    document, so worked out once per set of layouts (``_plan``)."""
+
+    rows: list[Row]
+    positions: dict[str, int]
+    row_scores: Callable[[str], tuple[tuple[int, float], ...]]
+    is_own_anchor: Callable[[str], bool]
+    is_other_anchor: Callable[[str], bool]
+    header_cores: frozenset[str]
+    header_prefixes: list[str]
+    unlabelled: Row | None
+    own_marks: frozenset[str]
+    """Marks (``_marks``) of this table that no other table has, and of the others that it has not."""
+    foreign_marks: frozenset[str]
+
+
+_PLANS: dict[tuple[str, ...], _Plan] = {}
+
+
+def _plan(table: TableTemplate, others: list[TableTemplate]) -> _Plan:
+    """The table's plan, made on its first fit: templates of the same layouts share it."""
+    key = (table.layout, *(other.layout for other in others))
+    if key not in _PLANS:
+        rows = table.rows
+        labels = tuple(tuple([row.label, *row.aliases]) if row.path else () for row in rows)
+        header_cores = frozenset(core(label) for label in table.column_labels)
+        own, foreign = _marks([table]), _marks(others)
+        _PLANS[key] = _Plan(
+            rows=rows,
+            positions={row.key: position for position, row in enumerate(rows)},
+            row_scores=_scorer(labels),
+            is_own_anchor=_holder(tuple(table.anchors)),
+            is_other_anchor=_holder(tuple(anchor for other in others for anchor in other.anchors)),
+            header_cores=header_cores,
+            header_prefixes=sorted(
+                {c for c in (*header_cores, *map(core, table.group_labels)) if c}, key=len, reverse=True
+            ),
+            unlabelled=next((row for row in rows if not row.path), None),
+            own_marks=own - foreign,
+            foreign_marks=foreign - own,
+        )
+    return _PLANS[key]
+
+
 class _Fitter:
-    def __init__(self, table: TableTemplate, other_anchors: list[str]) -> None:
+    def __init__(self, table: TableTemplate, plan: _Plan) -> None:
         self.table = table
-        self.rows = table.rows
-        self.positions = {row.key: position for position, row in enumerate(self.rows)}
-        labels = tuple(tuple([row.label, *row.aliases]) if row.path else () for row in self.rows)
-        self.row_scores = _scorer(labels)
-        self.is_own_anchor = _holder(tuple(table.anchors))
-        self.is_other_anchor = _holder(tuple(other_anchors))
+        self.rows = plan.rows
+        self.positions = plan.positions
+        self.row_scores = plan.row_scores
+        self.is_own_anchor = plan.is_own_anchor
+        self.is_other_anchor = plan.is_other_anchor
         self.evidence = TableEvidence(table)
         self.current: Row | None = None
         self.pending = ""
-        self.header_cores = {core(label) for label in table.column_labels}
-        self.header_prefixes = sorted(
-            {c for c in (*self.header_cores, *map(core, table.group_labels)) if c}, key=len, reverse=True
-        )
+        self.header_cores = plan.header_cores
+        self.header_prefixes = plan.header_prefixes
         self.headers_seen: set[str] = set()
-        self.unlabelled = next((row for row in self.rows if not row.path), None)
+        self.unlabelled = plan.unlabelled
         self.copy_may_start = False
         """The table's title came again after its rows: values for a row already read now start a
         copy of the table (a report bound twice), which is counted and not read. Merged, 25 copies
@@ -265,11 +309,10 @@ def fit_table(table: TableTemplate, lines: Lines, others: list[TableTemplate]) -
     A document without the table's title (a scan of the table alone) starts the table at a label only it
     has (a row or column header); a label only another table has ends it in any case.
     """
-    other_anchors = [anchor for other in others for anchor in other.anchors]
-    fitter = _Fitter(table, other_anchors)
+    plan = _plan(table, others)
+    fitter = _Fitter(table, plan)
     has_anchor = any(fitter.is_own_anchor(text) for text in lines.texts)
-    own, foreign = _marks([table]), _marks(others)
-    own, foreign = own - foreign, foreign - own
+    own, foreign = plan.own_marks, plan.foreign_marks
     active = False
 
     def see_label(token: Token) -> bool:

@@ -21,6 +21,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model_helper as cmh
 from ortools.util.python.sorted_interval_list import Domain
 
 from models.lexicon import ParsedValue
@@ -234,6 +235,21 @@ class _Model(cp_model.CpModel):
 
     def _add_pre_pep8_methods(self) -> None:
         """Nothing: the aliases are never called."""
+
+    def _set_objective(self, obj: cp_model.ObjLinearExprT, maximize: bool) -> None:
+        """``CpModel._set_objective`` for the integer objectives set here, each list in one call
+        instead of one per term (1,028 objectives of 100 bench texts: 0.14 s under cProfile)."""
+        if not isinstance(obj, cp_model.LinearExpr) or not obj.is_integer():
+            super()._set_objective(obj, maximize)
+            return
+        self.clear_objective()
+        flat = cmh.FlatIntExpr(obj)
+        objective = self.model_proto.objective
+        objective.vars.extend([var.index for var in flat.vars])
+        sign = -1 if maximize else 1
+        objective.scaling_factor = float(sign)
+        objective.offset = sign * flat.offset
+        objective.coeffs.extend([sign * c for c in flat.coeffs])
 
     def new_bool_var(self, name: str) -> cp_model.IntVar:
         """A 0-1 variable without the name (a model's variables are found by index; its 600 or so
@@ -1275,10 +1291,10 @@ def _fix_shared(built: _TableModel, budget: _Budget) -> None:
     budget.spend(solver)
     variables = model.proto.variables
     for index, tightened in enumerate(solver.response_proto.tightened_variables):
-        domain = list(tightened.domain)
+        domain = tightened.domain
         if len(domain) == 2 and domain[0] == domain[1]:
             variables[index].domain.clear()
-            variables[index].domain.extend(domain)
+            variables[index].domain.extend([domain[0], domain[0]])
 
 
 def _differences(

@@ -384,7 +384,7 @@ class _TableModel:
         derivable = cell in self.table.derivable
         if reading is None or reading.parsed.kind == "blank":
             if derivable:
-                unfilled = self.model.new_bool_var(f"unfilled total {cell}")
+                unfilled = self.model.new_bool_var("")
                 self.model.add(value == 0).only_enforce_if([*when, unfilled.Not()])
                 self.tie_breaks.append((UNFILLED_TOTAL_COST, unfilled))
             elif reading is not None and reading.token.confidence < CERTAIN:
@@ -443,7 +443,7 @@ class _TableModel:
         for i in range(k):
             choices = range(n) if k > n else range(i, n - k + i + 1)
             for j in choices:
-                at[i, j] = model.new_bool_var(f"x{i},{j}")
+                at[i, j] = model.new_bool_var("")
             literals = [at[i, j] for j in choices]
             if k > n:
                 dropped[i] = model.new_bool_var(f"drop{i}")
@@ -472,7 +472,7 @@ class _TableModel:
             for i in held:
                 if rarity and readings[i].parsed.kind == "number" and readings[i].parsed.value:
                     self.tie_breaks.append((rarity, at[i, j]))
-            empty = model.new_bool_var(f"empty{j}")
+            empty = model.new_bool_var("")
             model.add_exactly_one([empty, *(at[i, j] for i in held)])
             constants = [self.constant_in(cell, readings[i]) for i in held]
             if observed and cell not in self.table.derivable and None not in constants:
@@ -558,7 +558,7 @@ class _TableModel:
 
     def add_rules(self) -> None:
         for inst in self.table.rule_instances:
-            broken = self.model.new_bool_var(f"broken {inst.name}")
+            broken = self.model.new_bool_var("")
             lhs = sum(self.term(c) for c in inst.lhs)
             rhs = sum(self.term(c) for c in inst.rhs)
             self.model.add(lhs == rhs).only_enforce_if(broken.Not())
@@ -599,7 +599,7 @@ def _best_fit(built: _TableModel, budget: _Budget) -> tuple[cp_model.CpSolver, i
     if free is not None:
         return free
     model = built.model
-    objective = sum(cost * literal for cost, literal in built.costs)
+    objective = _weighted(built.costs)
     model.minimize(objective)
     solver = budget.solver(budget.left)
     status = solver.solve(model)
@@ -614,13 +614,20 @@ def _best_fit(built: _TableModel, budget: _Budget) -> tuple[cp_model.CpSolver, i
         for var in built.variables.values():
             model.add_hint(var, solver.value(var))
         model.add(objective <= optimum)
-        model.minimize(sum(cost * literal for cost, literal in built.tie_breaks))
+        model.minimize(_weighted(built.tie_breaks))
         chooser = budget.solver(TIE_BREAK_SECONDS)
         found = chooser.solve(model)
         budget.spend(chooser)
         if found in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             chosen = chooser
     return chosen, optimum, proven, _tie_break(built, chosen)
+
+
+def _weighted(terms: list[tuple[int, cp_model.IntVar]]) -> cp_model.LinearExprT:
+    """The sum of cost times literal, made in one call (a Python sum makes an expression per term)."""
+    if not terms:
+        return 0
+    return cp_model.LinearExpr.weighted_sum([literal for _, literal in terms], [cost for cost, _ in terms])
 
 
 def _tie_break(built: _TableModel, solver: cp_model.CpSolver) -> int:
@@ -642,9 +649,10 @@ def _free_fit(
     model = built.model
     free = [literal.Not() for _, literal in built.costs]
     model.add_assumptions(free)
-    model.minimize(sum(cost * literal for cost, literal in built.tie_breaks))
+    model.minimize(_weighted(built.tie_breaks))
     solver = budget.solver(seconds, perfect=True)
-    seen = _Solutions(built, list(built.values))
+    # The cells a later proof may ask about: a constant is fixed, never checked.
+    seen = _Solutions(built, [cell for cell, value in built.values.items() if not isinstance(value, int)])
     status = solver.solve(model, seen)
     budget.spend(solver)
     model.clear_assumptions()
@@ -673,7 +681,7 @@ def _first_in_order(
     held = model.new_bool_var("bounds held")
     for terms, bound in ((built.costs, optimum), (built.tie_breaks, tie_break)):
         if terms:
-            model.add(sum(cost * literal for cost, literal in terms) <= bound).only_enforce_if(held)
+            model.add(_weighted(terms) <= bound).only_enforce_if(held)
     for cell, value in settled.items():
         model.add(built.values[cell] == value).only_enforce_if(held)
     solver, placed = _smallest_in_order(built, held, settled, budget)
@@ -702,7 +710,7 @@ def _smallest_in_order(
     far harder depth first than proven by optimisation (``_lexicographic``).
     """
     model = built.model
-    order: list[_Ranked] = []
+    unsettled = []
     ordered = []
     for cell, value in built.values.items():
         if cell in built.variables:
@@ -714,9 +722,7 @@ def _smallest_in_order(
         else:
             continue
         if cell not in settled:
-            order.append(built.ranked(cell))
-    for literal in built.vacant.values():
-        order.append(_Ranked(literal, 1 - literal, 1))
+            unsettled.append(cell)
 
     def values_first() -> None:
         first = cp_model.CHOOSE_FIRST
@@ -728,6 +734,8 @@ def _smallest_in_order(
     solver = _search_in_order(model, [held], budget, UNPRESOLVED_SECONDS, large=built.perfect)
     if solver is not None or budget.spent:
         return solver, True
+    order = [built.ranked(cell) for cell in unsettled]
+    order += [_Ranked(literal, 1 - literal, 1) for literal in built.vacant.values()]
     groups = _groups(order)
     if len(groups) <= MAX_GROUPS:
         return _lexicographic(model, groups, held, budget), False
@@ -1211,14 +1219,14 @@ def _alternatives(
     every remaining cell unique at once.
     """
     model = built.model
-    objective = sum(cost * literal for cost, literal in built.costs)
+    objective = _weighted(built.costs)
     model.clear_objective()
     model.add(objective <= optimum)
     if not built.perfect and len(model.proto.variables) >= SHARED_FIXED_FROM:
         _fix_shared(built, budget)
     differs = {}
     for key in checkable:
-        differs[key] = model.new_bool_var(f"differs {key}")
+        differs[key] = model.new_bool_var("")
         if key in built.choices:
             choices = built.choices[key]
             if best[key]:

@@ -654,16 +654,16 @@ def _free_fit(
     model = built.model
     free = [literal.Not() for _, literal in built.costs]
     shared = not built.perfect and len(model.proto.variables) >= SHARED_FIXED_FROM
-    changed: list[tuple[int, list[int]]] = []
+    before = None
     if shared:
         # The costs held at 0 by their domains, not by assumptions, which a presolve leaves open: its
-        # fixings then hold in every fit that costs nothing. Undone if there is none.
-        changed = _fix(model, {literal.index: 0 for _, literal in built.costs})
-        fixed = _fix_shared(built, budget)
-        if fixed is None:
-            _restore(model, changed)
+        # fixings then hold in every fit that costs nothing. Undone (the model as it was) if there is none.
+        before = cmh.CpModelProto()
+        before.copy_from(model.proto)
+        _fix(model, {literal.index: 0 for _, literal in built.costs})
+        if not _fix_shared(built, budget):
+            model.proto.copy_from(before)
             return None
-        changed += fixed
     else:
         model.add_assumptions(free)
     model.minimize(_weighted(built.tie_breaks))
@@ -674,7 +674,8 @@ def _free_fit(
     budget.spend(solver)
     model.clear_assumptions()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        _restore(model, changed)
+        if before is not None:
+            model.proto.copy_from(before)
         return None
     built.shared_fixed = shared
     built.seen_fits = seen.found
@@ -1299,31 +1300,21 @@ SHARED_FIXED_FROM = 300
 model, more solves than it saves."""
 
 
-def _fix(model: cp_model.CpModel, values: dict[int, int]) -> list[tuple[int, list[int]]]:
-    """Each variable (by index) fixed at its value; returns what ``_restore`` needs to undo it."""
+def _fix(model: cp_model.CpModel, values: dict[int, int]) -> None:
+    """Each variable (by index) fixed at its value."""
     variables = model.proto.variables
-    changed = []
     for index, value in values.items():
-        changed.append((index, list(variables[index].domain)))
-        variables[index].domain.clear()
-        variables[index].domain.extend([value, value])
-    return changed
+        domain = variables[index].domain
+        domain.clear()
+        domain.extend((value, value))
 
 
-def _restore(model: cp_model.CpModel, changed: list[tuple[int, list[int]]]) -> None:
-    variables = model.proto.variables
-    for index, domain in reversed(changed):
-        variables[index].domain.clear()
-        variables[index].domain.extend(domain)
-
-
-def _fix_shared(built: _TableModel, budget: _Budget) -> list[tuple[int, list[int]]] | None:
+def _fix_shared(built: _TableModel, budget: _Budget) -> bool:
     """Fix each variable that has one value in every solution the model has now, so that no later solve
     of it (the free fit, proof rounds, ordered searches, the prose's picks: each only adds constraints or
     looks among these solutions) loads and propagates again what one presolve found. Called with the
     costs fixed at 0 (``_free_fit``) or bounded by the optimum (``_alternatives``), so these solutions are
-    the optimal fits. Returns what ``_restore`` needs to undo the fixings; None when the presolve proves
-    there is no solution.
+    the optimal fits. False when the presolve proves there is no solution.
 
     Those solves run without presolve, and most of their time went to loading the model and propagating
     it at its root, where 485 of a table 三's 647 0-1 variables were fixed each time, not to search (156
@@ -1338,13 +1329,14 @@ def _fix_shared(built: _TableModel, budget: _Budget) -> list[tuple[int, list[int
     status = solver.solve(model)
     budget.spend(solver)
     if status == cp_model.INFEASIBLE:
-        return None
+        return False
     single = {}
     for index, tightened in enumerate(solver.response_proto.tightened_variables):
         domain = tightened.domain
         if len(domain) == 2 and domain[0] == domain[1]:
             single[index] = domain[0]
-    return _fix(model, single)
+    _fix(model, single)
+    return True
 
 
 def _differences(

@@ -10,14 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extractors.text import extract_text
-from models.document import Document
+from models.document import Document, Table
 from models.lexicon import is_value_like
 from models.template import builtin_templates
 from reconcile.digit_runs import parts_of
 from reconcile.labels import core
 from reportgrid.pipeline import process_document
 from samplegen.render_text import render_joined_text
-from samplegen.scoring import load_expected, score_document
+from samplegen.scoring import Expected, load_expected, score_document
 from samplegen.shared_data import PROJECT_REAL, REAL_DATA
 from samplegen.values import ReportSample, TableSample, random_report
 from tests.split_oracle import only_reading
@@ -95,6 +95,20 @@ def test_a_table_on_one_line_gives_each_row_its_label_and_run(tmp_path: Path) ->
     ]
 
 
+def _hushan_sums_read(document: Document) -> tuple[dict[str, Table], Expected]:
+    """hushan-2020 read with no silent error and its tables with sums (三, 四) right and certain; the
+    document's tables by id and the expected values, for what a test asks beyond that."""
+    expected = load_expected(PROJECT_REAL / "hushan-2020.txt.expected.json")["tables"]
+    assert document.error is None
+    assert score_document(document, expected).silent_errors == []
+    by_table = {t.id: t for t in document.tables}
+    for table_id in ("三", "四"):
+        cells = by_table[table_id].cells
+        assert all(c.value == expected[table_id][f"{c.row_key}/{c.col_key}"] for c in cells)
+        assert not any(c.needs_review for c in cells)
+    return by_table, expected
+
+
 def _whole_tables_real(name: str, tmp_path: Path) -> Path:
     """A real one-cell-per-line page as its textContent gives it: each table's headers, labels and
     values on one line, nothing between them."""
@@ -128,14 +142,7 @@ def test_real_page_with_each_table_on_one_line_is_read(tmp_path: Path) -> None:
         path.read_text(encoding="utf-8")
     )
     document = process_document(path)
-    expected = load_expected(PROJECT_REAL / "hushan-2020.txt.expected.json")["tables"]
-    assert document.error is None
-    assert score_document(document, expected).silent_errors == []
-    by_table = {t.id: t for t in document.tables}
-    for table_id in ("三", "四"):
-        cells = by_table[table_id].cells
-        assert all(c.value == expected[table_id][f"{c.row_key}/{c.col_key}"] for c in cells)
-        assert not any(c.needs_review for c in cells)
+    by_table, expected = _hushan_sums_read(document)
     two = by_table["二"].cells
     assert all(c.value == expected["二"][f"{c.row_key}/{c.col_key}"] for c in two if not c.needs_review)
     assert {(c.row_key, c.col_key) for c in two if c.needs_review} == {
@@ -201,16 +208,8 @@ def _joined_real(name: str, tmp_path: Path, headers: str = "apart") -> Document:
 
 def test_real_page_run_together_is_read_and_never_silently_wrong(tmp_path: Path) -> None:
     document = _joined_real("hushan-2020.txt", tmp_path)
-    expected = load_expected(PROJECT_REAL / "hushan-2020.txt.expected.json")["tables"]
-    score = score_document(document, expected)
-    assert document.error is None
-    assert score.silent_errors == []
-    by_table = {t.id: t for t in document.tables}
     # Table 三's and 四's rows of zeros split one way only; the sums hold.
-    for table_id in ("三", "四"):
-        cells = by_table[table_id].cells
-        assert all(c.value == expected[table_id][f"{c.row_key}/{c.col_key}"] for c in cells)
-        assert not any(c.needs_review for c in cells)
+    by_table, _ = _hushan_sums_read(document)
     # Table 二 has no sums: 0+80 is 0 | +8 | 0 or 0 | +80 | (empty) or 0 | (empty) | +80: flagged, with
     # the other values the search found.
     licensing = {c.col_key: c for c in by_table["二"].cells if c.row_key == "licensing"}
@@ -335,11 +334,4 @@ def test_header_rows_run_together_are_read(tmp_path: Path, headers: str) -> None
     assert "商业企业科研机构社会公益组织法律服务机构其他" in text
     if headers == "values":
         assert "尚未审结总计0" in text
-    expected = load_expected(PROJECT_REAL / "hushan-2020.txt.expected.json")["tables"]
-    assert document.error is None
-    assert score_document(document, expected).silent_errors == []
-    by_table = {t.id: t for t in document.tables}
-    for table_id in ("三", "四"):
-        cells = by_table[table_id].cells
-        assert all(c.value == expected[table_id][f"{c.row_key}/{c.col_key}"] for c in cells)
-        assert not any(c.needs_review for c in cells)
+    _hushan_sums_read(document)

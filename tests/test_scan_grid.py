@@ -315,17 +315,25 @@ def test_a_faded_rule_in_a_table_s_last_row_runs_on_from_the_row_above(digit_bes
     assert _slots(grid.find_tables(ink)) == _truth(page)
 
 
+def _rule_after_column_five(page: TruthPage) -> list[tuple[int, int, int, int]]:
+    """Where the column rule right of value column 5 runs in rows 12 and 13: its x, each row's top,
+    bottom and middle."""
+    out = []
+    for row in (12, 13):
+        cell = next(c for c in page.cells if c.is_value and c.row == row and c.col == 5)
+        x, top, bottom = cell.bbox[2], cell.bbox[1], cell.bbox[3]
+        out.append((x, top, bottom, (top + bottom) // 2))
+    return out
+
+
 def test_a_rule_faded_along_two_rows_runs_on_between_rules_clear_above_and_below(
     table_three: TruthPage,
 ) -> None:
     """A column rule faded to a dash in each of two rows of values one under the other; it is whole
     in the rows above and below them. Both rows' cells stay apart ("5" "0" read "510" on a fax)."""
     ink = _ink(table_three.image)
-    for row in (12, 13):
-        cell = next(c for c in table_three.cells if c.is_value and c.row == row and c.col == 5)
-        x, top, bottom = cell.bbox[2], cell.bbox[1], cell.bbox[3]
+    for x, top, bottom, middle in _rule_after_column_five(table_three):
         ink[top + 3 : bottom - 2, x - 3 : x + 4] = 0
-        middle = (top + bottom) // 2
         ink[middle - 6 : middle + 6, x - 1 : x + 2] = 255
     assert _slots(grid.find_tables(ink)) == _truth(table_three)
 
@@ -337,11 +345,8 @@ def test_a_faded_rule_with_a_digit_close_beside_it_in_two_rows_still_parts_the_c
     table's left-aligned number, as on the seed-79 fax fax-docx-2021-04 of the archive set, where
     "5" "0" were read "510"): the dash has paper just beside it, the digit stands apart."""
     ink = _ink(table_three.image)
-    for row in (12, 13):
-        cell = next(c for c in table_three.cells if c.is_value and c.row == row and c.col == 5)
-        x, top, bottom = cell.bbox[2], cell.bbox[1], cell.bbox[3]
+    for x, top, bottom, middle in _rule_after_column_five(table_three):
         ink[top + 3 : bottom - 2, x - 3 : x + 14] = 0
-        middle = (top + bottom) // 2
         ink[middle - 8 : middle + 8, x - 1 : x + 2] = 255
         ink[middle - 10 : middle + 10, x + 10 : x + 13] = 255
     assert _slots(grid.find_tables(ink)) == _truth(table_three)

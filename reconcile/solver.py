@@ -16,7 +16,7 @@ back to what was observed (``observed_decision``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -255,6 +255,25 @@ class _Model(cp_model.CpModel):
         objective.scaling_factor = float(sign)
         objective.offset = sign * flat.offset
         objective.coeffs.extend([sign * c for c in flat.coeffs])
+
+    def add_decision_strategy(
+        self,
+        variables: Iterable[cp_model.IntVar],
+        var_strategy: cmh.DecisionStrategyProto.VariableSelectionStrategy,
+        domain_strategy: cmh.DecisionStrategyProto.DomainReductionStrategy,
+    ) -> None:
+        """``CpModel.add_decision_strategy``, the expressions read from one text instead of made one field
+        at a time (the same proto; 20 bench texts under callgrind: 1.8 % fewer instructions)."""
+        exprs = (
+            f"exprs{{vars:{v.index} coeffs:1}}"
+            if v.index >= 0
+            else f"exprs{{vars:{-v.index - 1} coeffs:-1 offset:1}}"
+            for v in variables
+        )
+        strategy = self.model_proto.search_strategy.add()
+        strategy.merge_text_format("".join(exprs))
+        strategy.variable_selection_strategy = var_strategy
+        strategy.domain_reduction_strategy = domain_strategy
 
     def new_bool_var(self, name: str) -> cp_model.IntVar:
         """A 0-1 variable without the name (a model's variables are found by index; its 600 or so
@@ -1242,9 +1261,11 @@ class _Solutions(cp_model.CpSolverSolutionCallback):
         self.found: list[dict[CellKey, int | None]] = []
 
     def on_solution_callback(self) -> None:
+        # ``Value`` and ``BooleanValue`` themselves: the snake-case wrappers check for a response first
+        # (1.2 % of 20 bench texts' instructions).
         self.found.append(
             {
-                cell: None if vacant is not None and self.boolean_value(vacant) else self.value(value)
+                cell: None if vacant is not None and self.BooleanValue(vacant) else self.Value(value)
                 for cell, vacant, value in self.cells
             }
         )
@@ -1295,7 +1316,7 @@ def _alternatives(
         model.clear_assumptions()
         model.add_assumptions([round_on])
         if not built.perfect:
-            model.maximize(sum(differs[key] for key in remaining))
+            model.maximize(cp_model.LinearExpr.sum([differs[key] for key in remaining]))
         # A model of perfect fits pays a presolve per solve (0.4-1.4 s of CPU for a table 三) and its
         # short searches for many differing cells never ended in time: one search per round there.
         seconds = budget.left if built.perfect else ROUND_SECONDS

@@ -353,7 +353,12 @@ def fit_table(table: TableTemplate, lines: Lines, others: list[TableTemplate]) -
                 unplaced.append((where, line.cells))
                 continue
             rest = line.cells[recognised + 1 :]
-            if fitter.current is None and line.label_indexes[-1:] > [recognised] and not _has_values(rest):
+            if (
+                fitter.current is None
+                and line.label_indexes
+                and line.label_indexes[-1] > recognised
+                and not _has_values(rest)
+            ):
                 # A header line whose last labels were misread (a seal over them): no values here.
                 continue
             fitter.take_grid_values(line.readings[recognised + 1 :])

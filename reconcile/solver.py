@@ -693,9 +693,9 @@ def _free_fit(
     fit, 12.5-12.6 s so; deterministic time of all solves 2.88 -> 2.18 s).
     """
     model = built.model
-    free = [literal.Not() for _, literal in built.costs]
     shared = not built.perfect and len(model.proto.variables) >= SHARED_FIXED_FROM
     before = None
+    free: list[cp_model.IntVar] = []
     if shared:
         # The costs held at 0 by their domains, not by assumptions, which a presolve leaves open: its
         # fixings then hold in every fit that costs nothing. Undone (the model as it was) if there is none.
@@ -706,6 +706,7 @@ def _free_fit(
             model.proto.copy_from(before)
             return None
     else:
+        free = [literal.Not() for _, literal in built.costs]
         model.add_assumptions(free)
     model.minimize(_weighted(built.tie_breaks))
     solver = budget.solver(seconds, perfect=True)
@@ -720,7 +721,9 @@ def _free_fit(
         return None
     built.shared_fixed = shared
     built.seen_fits = seen.found
-    model.add_bool_and(free)
+    if free:
+        # The costs held at 0 from now on (in a large model their domains already hold them).
+        model.add_bool_and(free)
     return solver, 0, True, _tie_break(built, solver)
 
 
